@@ -1,0 +1,84 @@
+/**
+ * Vocabulary projection of a vector v over an embedding matrix E that arrives in blocks of rows:
+ * logits `E_t·v` (unscaled E, no final norm — how down_meta was produced) and optionally cosine
+ * `(E_t·v) / (‖E_t‖·‖v‖ + 1e-8)`, keeping only the top-k candidates of each.
+ *
+ * Memory is bounded: two k-sized heaps plus scratch for the largest block seen. Blocks may be
+ * added in any order (e.g. as parallel fetches complete); each row must be added exactly once.
+ * Ties rank the lower token id first; NaN ranks last (see topK.ts).
+ */
+import type { DType } from '../format/types';
+import { dotNormRows, dotRows, vectorNorm, COSINE_EPSILON, type RowData } from './matVec';
+import { TopKSelector, type Rank } from './topK';
+
+export interface ProjectionHit {
+  /** Token id (row of E). */
+  id: number;
+  score: number;
+}
+
+export interface ProjectionResult {
+  /** Top-k tokens by logit E_t·v, best first. */
+  byDot: ProjectionHit[];
+  /** Top-k tokens by cosine, best first; empty when the projection was created with cosine: false. */
+  byCos: ProjectionHit[];
+  /** Rows scored so far (sum of rowCount over added blocks). */
+  rowsSeen: number;
+}
+
+export interface ProjectionOptions {
+  /** Also rank by cosine (costs ~1.5× the work per block). */
+  cosine: boolean;
+  /** Ranking of both lists; default 'signed' (largest logit first). */
+  rank?: Rank;
+}
+
+export interface Projection {
+  /**
+   * Score rows `firstRow … firstRow + rowCount − 1` of E, given as the first rowCount·H values of
+   * `rows` (raw half bits for 'f16', values for 'f32').
+   */
+  addBlock(rows: RowData, dtype: DType, firstRow: number, rowCount: number): void;
+  /** Current top-k lists (can be called between blocks for progressive display). */
+  result(): ProjectionResult;
+}
+
+export function createProjection(v: Float32Array, H: number, k: number, options: ProjectionOptions): Projection {
+  if (v.length < H) throw new RangeError(`vector has ${v.length} values, needs ${H}`);
+  const rank = options.rank ?? 'signed';
+  const kk = Math.max(0, Math.floor(Number.isNaN(k) ? 0 : k));
+  if (!Number.isFinite(kk)) throw new RangeError('projection k must be finite');
+  const vNorm = vectorNorm(v, H);
+  const byDot = new TopKSelector(kk, rank);
+  const byCos = options.cosine ? new TopKSelector(kk, rank) : null;
+  let dot = new Float32Array(0);
+  let norm = new Float32Array(0);
+  let rowsSeen = 0;
+
+  return {
+    addBlock(rows, dtype, firstRow, rowCount) {
+      if (!Number.isInteger(firstRow) || firstRow < 0) throw new RangeError(`bad firstRow ${firstRow}`);
+      if (rowCount === 0) return;
+      if (dot.length < rowCount) {
+        dot = new Float32Array(rowCount);
+        if (byCos) norm = new Float32Array(rowCount);
+      }
+      const d = dot.subarray(0, rowCount);
+      if (byCos) {
+        const n = norm.subarray(0, rowCount);
+        dotNormRows(rows, dtype, rowCount, H, v, d, n);
+        byDot.offerArray(d, 0, firstRow);
+        for (let r = 0; r < rowCount; r++) d[r] = d[r] / (n[r] * vNorm + COSINE_EPSILON);
+        byCos.offerArray(d, 0, firstRow);
+      } else {
+        dotRows(rows, dtype, rowCount, H, v, d);
+        byDot.offerArray(d, 0, firstRow);
+      }
+      rowsSeen += rowCount;
+    },
+    result() {
+      const toHits = (s: TopKSelector): ProjectionHit[] => s.result().map((h) => ({ id: h.feature, score: h.score }));
+      return { byDot: toHits(byDot), byCos: byCos ? toHits(byCos) : [], rowsSeen };
+    },
+  };
+}
