@@ -1,0 +1,81 @@
+import { useEffect } from 'react';
+import { useApp } from '../state/store';
+import { useActivity, errorText, isAbort } from '../state/activity';
+import { useVindex, isLocalSrc } from '../queries/vindex';
+import { usePermalink } from './usePermalink';
+import { useFolderDrop } from './useFolderDrop';
+import { OpenBar } from '../views/open/OpenBar';
+import { Welcome } from '../views/open/Welcome';
+import { ActivityBar } from '../views/common/ActivityBar';
+import { Alerts } from '../views/common/Alerts';
+import { Overview } from '../views/overview/Overview';
+import { TokenView } from '../views/token/TokenView';
+import { FeatureView } from '../views/feature/FeatureView';
+import { Settings } from '../views/open/Settings';
+import type { ViewName } from '../state/permalink';
+
+const TABS: { view: ViewName; label: string }[] = [
+  { view: 'overview', label: 'Overview' },
+  { view: 'token', label: 'Token' },
+  { view: 'feature', label: 'Feature' },
+];
+
+/** The whole app: source bar, alerts, progress, and the selected view of the opened vindex. */
+export function App() {
+  const vindex = useVindex();
+  const view = useApp((s) => s.view);
+  const src = useApp((s) => s.src);
+  const location = useApp((s) => s.location);
+  const dragging = useFolderDrop();
+  usePermalink(vindex.data?.location.src ?? null);
+
+  useEffect(() => {
+    if (vindex.error && !isAbort(vindex.error)) useActivity.getState().alert(errorText(vindex.error));
+  }, [vindex.error]);
+
+  const needsDrop = isLocalSrc(src) && !location;
+
+  return (
+    <div className={dragging ? 'app dragging' : 'app'}>
+      <header className="topbar">
+        <h1>Vindex Explorer</h1>
+        <OpenBar />
+        <Settings />
+      </header>
+      <Alerts />
+      <ActivityBar />
+      {needsDrop && (
+        <p className="notice" role="status">
+          This link points to a local folder ({src?.slice('local:'.length)}). Drop that folder on the page, or pick it,
+          to reopen the view.
+        </p>
+      )}
+      {vindex.data ? (
+        <>
+          <nav className="tabs" role="tablist" aria-label="Views">
+            {TABS.map((t) => (
+              <button
+                key={t.view}
+                role="tab"
+                type="button"
+                aria-selected={view === t.view}
+                className={view === t.view ? 'tab active' : 'tab'}
+                onClick={() => useApp.getState().setView(t.view)}
+              >
+                {t.label}
+              </button>
+            ))}
+          </nav>
+          <main className="view">
+            {view === 'overview' && <Overview vindex={vindex.data} />}
+            {view === 'token' && <TokenView vindex={vindex.data} />}
+            {view === 'feature' && <FeatureView vindex={vindex.data} />}
+          </main>
+        </>
+      ) : (
+        !vindex.isFetching && !needsDrop && <Welcome />
+      )}
+      {dragging && <div className="dropzone">Drop a vindex folder to open it</div>}
+    </div>
+  );
+}

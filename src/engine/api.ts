@@ -1,0 +1,55 @@
+import type { VindexLocation } from '../io/ByteSource';
+import type { EncodedQuery, OpenedVindex } from './types';
+import type { FeatureDetail, ProjectionResult, Neighbour, Sayer, DescribeResult, DescribeOptions, TokenOutputs } from './featureTypes';
+
+/** Progress callback passed through comlink.proxy (throttled by the engine). */
+export type ProgressCallback = (done: number, total: number, label: string) => void;
+
+/** Called once per scored layer; `scores` is transferred (null when the layer is unavailable). */
+export type LayerCallback = (layer: number, scores: Float32Array | null, problem: string | null) => void | Promise<void>;
+
+/** What to open: a permalink `src` (demo, hf:, http URL) or a local location built on the main thread. */
+export interface OpenRequest {
+  src?: string;
+  endpoint?: string | null;
+  location?: VindexLocation;
+  /** Absolute URL of the embedded demo folder (the worker cannot see the page URL). */
+  demoUrl: string;
+}
+
+/** The worker's API (exposed by workers/vindex.worker.ts through comlink). */
+export interface EngineApi {
+  /** Resolves a source and reads its metadata files. */
+  open(req: OpenRequest, opId: string, onProgress: ProgressCallback): Promise<OpenedVindex>;
+  /** Cancels the operation `opId` (its promise rejects with an AbortError). */
+  cancel(opId: string): void;
+  /** Turns a query (text or "#id,#id") into token ids with their texts. */
+  encode(key: string, q: string): Promise<EncodedQuery>;
+  /** Decodes token ids to display strings (no tokenizer → "#id"). */
+  decode(key: string, ids: number[]): Promise<string[]>;
+  /** Scores the mean query vector of `ids` against every gate row, layer by layer. */
+  score(
+    key: string, opId: string, req: { ids: number[]; metric: 'cos' | 'dot' },
+    onLayer: LayerCallback, onProgress: ProgressCallback,
+  ): Promise<{ bytesRead: number }>;
+  /** Sets the memory budget for resident gate layers. */
+  setGateBudget(bytes: number): void;
+  /** Top output tokens (down_meta) of several features of one layer, for tooltips and tables. */
+  tokenOutputs(key: string, layer: number, features: number[]): Promise<TokenOutputs[]>;
+  /** Labels, band, expert and stored output tokens of one feature. */
+  feature(key: string, layer: number, feature: number): Promise<FeatureDetail>;
+  /** Full vocabulary projection of a feature's down (says) or gate (hears) row. */
+  projection(
+    key: string, opId: string, req: { layer: number; feature: number; vector: 'down' | 'gate'; k: number },
+    onProgress: ProgressCallback,
+  ): Promise<ProjectionResult>;
+  /** Most similar features by cosine of gate rows or of down rows. */
+  neighbours(
+    key: string, opId: string, req: { layer: number; feature: number; vector: 'down' | 'gate'; scope: 'layer' | 'all'; k: number },
+    onProgress: ProgressCallback,
+  ): Promise<Neighbour[]>;
+  /** Every feature whose down_meta lists the token, by logit. */
+  sayers(key: string, opId: string, tokenId: number, onProgress: ProgressCallback): Promise<Sayer[]>;
+  /** LarQL's DESCRIBE entity view. */
+  describe(key: string, opId: string, ids: number[], opts: DescribeOptions, onProgress: ProgressCallback): Promise<DescribeResult>;
+}

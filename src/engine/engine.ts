@@ -1,0 +1,133 @@
+import { transfer } from 'comlink';
+import type { EngineApi, OpenRequest, ProgressCallback, LayerCallback } from './api';
+import { Session } from './session';
+import { MatrixStore } from './matrixStore';
+import { resolveLocation } from './resolve';
+import { scoreLayers } from './scoring';
+import { encodeQuery, decodeIds } from './tokens';
+import { FeatureOps } from './featureOps';
+import type { OpenedVindex } from './types';
+
+const MiB = 1024 * 1024;
+
+/** Calls `fn` at most every `ms`, always passing the latest values, and always the final one. */
+function throttle(fn: ProgressCallback, ms = 100): ProgressCallback {
+  let last = 0;
+  return (done, total, label) => {
+    const now = Date.now();
+    if (now - last >= ms || done >= total) {
+      last = now;
+      void Promise.resolve(fn(done, total, label)).catch(() => undefined);
+    }
+  };
+}
+
+interface Entry {
+  session: Session;
+  gates: MatrixStore;
+  features: FeatureOps;
+}
+
+/** Creates the worker-side engine: opened sessions by key, cancellable operations by id. */
+export function createEngine(): EngineApi {
+  const sessions = new Map<string, Entry>();
+  const ops = new Map<string, AbortController>();
+  let gateBudget = 1024 * MiB;
+
+  const entry = (key: string): Entry => {
+    const e = sessions.get(key);
+    if (!e) throw new Error(`No open vindex with key ${key}; open it again`);
+    return e;
+  };
+
+  async function run<T>(opId: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const ctl = new AbortController();
+    ops.set(opId, ctl);
+    try {
+      return await work(ctl.signal);
+    } finally {
+      ops.delete(opId);
+    }
+  }
+
+  return {
+    async open(req: OpenRequest, opId: string, onProgress: ProgressCallback): Promise<OpenedVindex> {
+      const progress = throttle(onProgress);
+      return run(opId, async (signal) => {
+        const steps = 6;
+        let step = 0;
+        progress(step, steps, 'Finding the vindex files');
+        const location = await resolveLocation(req, signal);
+        const session = await Session.open(location, signal, (label) => progress(++step, steps, label));
+        progress(steps, steps, 'Opened');
+        const d = session.description;
+        const gates = new MatrixStore(session.sources, 'gate_vectors.bin', d.hiddenSize, gateBudget);
+        const downs = new MatrixStore(session.sources, 'down_features.bin', d.hiddenSize, 256 * MiB);
+        sessions.set(session.location.key, { session, gates, features: new FeatureOps(session, gates, downs) });
+        if (req.src && req.src !== session.location.key) sessions.set(req.src, sessions.get(session.location.key)!);
+        return session.opened;
+      });
+    },
+
+    cancel(opId: string) {
+      ops.get(opId)?.abort(new DOMException('Cancelled', 'AbortError'));
+    },
+
+    async encode(key, q) {
+      return encodeQuery(entry(key).session, q);
+    },
+
+    async decode(key, ids) {
+      return decodeIds(entry(key).session, ids);
+    },
+
+    async score(key, opId, req, onLayer: LayerCallback, onProgress) {
+      const { session, gates } = entry(key);
+      const progress = throttle(onProgress);
+      return run(opId, async (signal) => {
+        const before = session.sources.bytesRead;
+        await scoreLayers(
+          session, gates, req.ids, req.metric,
+          {
+            // awaited so that every layer has reached the page before score() resolves
+            layer: async (layer, scores, problem) => {
+              await onLayer(layer, scores ? transfer(scores, [scores.buffer]) : null, problem);
+            },
+            progress,
+          },
+          signal,
+        );
+        return { bytesRead: session.sources.bytesRead - before };
+      });
+    },
+
+    setGateBudget(bytes: number) {
+      gateBudget = bytes;
+      for (const e of sessions.values()) e.gates.budgetBytes = bytes;
+    },
+
+    async tokenOutputs(key, layer, features) {
+      return entry(key).session.downMeta.outputs(layer, features);
+    },
+
+    async feature(key, layer, feature) {
+      return entry(key).features.detail(layer, feature);
+    },
+
+    async projection(key, opId, req, onProgress) {
+      return run(opId, (signal) => entry(key).features.projection(req, throttle(onProgress), signal));
+    },
+
+    async neighbours(key, opId, req, onProgress) {
+      return run(opId, (signal) => entry(key).features.neighbours(req, throttle(onProgress), signal));
+    },
+
+    async sayers(key, opId, tokenId, onProgress) {
+      return run(opId, (signal) => entry(key).features.sayers(tokenId, throttle(onProgress), signal));
+    },
+
+    async describe(key, opId, ids, opts, onProgress) {
+      return run(opId, (signal) => entry(key).features.describe(ids, opts, throttle(onProgress), signal));
+    },
+  };
+}

@@ -1,0 +1,142 @@
+import { bandOfLayer } from '../format/layerBands';
+import { f16ToF32 as f16 } from '../format/float16';
+import { expertOfFeature, featureRowRange } from '../format/layout';
+import type { LayerInfo } from '../format/types';
+import { topKVector } from '../compute/topK';
+import { cosineRows } from '../compute/matVec';
+import type { Session } from './session';
+import type { MatrixStore } from './matrixStore';
+import { typedRows } from './matrixStore';
+import { decodeIds } from './tokens';
+import { projectOverEmbeddings } from './projectionStream';
+import { SayerIndex } from './sayerIndex';
+import { describeEntity } from './describe';
+import type { ProgressCallback } from './api';
+import type { FeatureDetail, ProjectionResult, Neighbour, Sayer, DescribeOptions, DescribeResult } from './featureTypes';
+
+/** Feature-level operations of one session: detail, projections, neighbours, sayers, DESCRIBE. */
+export class FeatureOps {
+  private readonly sayerIndex: SayerIndex;
+
+  constructor(
+    private readonly session: Session,
+    private readonly gates: MatrixStore,
+    private readonly downs: MatrixStore,
+  ) {
+    this.sayerIndex = new SayerIndex(session);
+  }
+
+  /** The layer entry, or an error naming the valid range. */
+  layerInfo(layer: number, feature: number): LayerInfo {
+    const d = this.session.description;
+    if (!Number.isInteger(layer) || layer < 0 || layer >= d.numLayers) {
+      throw new Error(`Layer ${layer} is out of range: this vindex has ${d.numLayers} layers (0–${d.numLayers - 1})`);
+    }
+    const info = d.layers[layer];
+    if (!Number.isInteger(feature) || feature < 0 || feature >= info.numFeatures) {
+      throw new Error(
+        info.numFeatures === 0
+          ? `Layer ${layer} has no features`
+          : `Feature ${feature} is out of range: layer ${layer} has ${info.numFeatures} features (0–${info.numFeatures - 1})`,
+      );
+    }
+    return info;
+  }
+
+  /** Labels, band, expert and stored outputs of one feature. */
+  async detail(layer: number, feature: number): Promise<FeatureDetail> {
+    const info = this.layerInfo(layer, feature);
+    const d = this.session.description;
+    const dm = this.session.downMeta;
+    const label = this.session.labels.get(layer, feature);
+    let outputs = null;
+    let outputsNote = dm.info().note;
+    if (dm.available()) {
+      [outputs] = await dm.outputs(layer, [feature]);
+      if (outputs.tokens.length === 0) {
+        outputsNote = `no metadata for L${layer} F${feature} in ${dm.info().kind === 'jsonl' ? 'down_meta.jsonl' : 'down_meta.bin'}`;
+      }
+    }
+    return {
+      layer, feature,
+      numFeatures: info.numFeatures,
+      band: bandOfLayer(d.bands, layer),
+      expert: expertOfFeature(info, feature),
+      label: label ? { text: label.label, source: label.source } : null,
+      outputs,
+      outputsNote,
+      hasDown: info.down !== null && d.dtypes.down !== null,
+      hasGate: info.gate !== null && d.dtypes.gate !== null,
+    };
+  }
+
+  /** One feature's gate or down row as f32. */
+  async row(layer: number, feature: number, vector: 'gate' | 'down', signal?: AbortSignal): Promise<Float32Array> {
+    const info = this.layerInfo(layer, feature);
+    const d = this.session.description;
+    const range = vector === 'gate' ? info.gate : info.down;
+    const dtype = vector === 'gate' ? d.dtypes.gate : d.dtypes.down;
+    const file = vector === 'gate' ? 'gate_vectors.bin' : 'down_features.bin';
+    if (!range || !dtype) throw new Error(`${file}: no readable row for L${layer} F${feature}`);
+    const r = featureRowRange(range, d.hiddenSize, dtype, feature);
+    if (!r) throw new Error(`${file}: no row for L${layer} F${feature}`);
+    const raw = typedRows(await this.session.sources.read(file, r.start, r.end, signal), dtype);
+    const out = new Float32Array(d.hiddenSize);
+    // one row: decoding it whole is cheap and lets every kernel take f32
+    for (let i = 0; i < out.length; i++) out[i] = dtype === 'f32' ? raw[i] : f16(raw[i]);
+    return out;
+  }
+
+  /** Full vocabulary projection of a feature's row (says = down, hears = gate). */
+  async projection(
+    req: { layer: number; feature: number; vector: 'down' | 'gate'; k: number }, progress: ProgressCallback, signal: AbortSignal,
+  ): Promise<ProjectionResult> {
+    const v = await this.row(req.layer, req.feature, req.vector, signal);
+    const res = await projectOverEmbeddings(this.session, v, req.k, progress, signal);
+    const texts = await decodeIds(this.session, [...res.byDot.map((x) => x.id), ...res.byCos.map((x) => x.id)]);
+    const n = res.byDot.length;
+    return {
+      byDot: res.byDot.map((x, i) => ({ ...x, text: texts[i] })),
+      byCos: res.byCos.map((x, i) => ({ ...x, text: texts[n + i] })),
+      bytesRead: res.bytesRead,
+    };
+  }
+
+  /** Most similar features by cosine of gate or down rows, in the same layer or across all layers. */
+  async neighbours(
+    req: { layer: number; feature: number; vector: 'down' | 'gate'; scope: 'layer' | 'all'; k: number },
+    progress: ProgressCallback, signal: AbortSignal,
+  ): Promise<Neighbour[]> {
+    const v = await this.row(req.layer, req.feature, req.vector, signal);
+    const d = this.session.description;
+    const store = req.vector === 'gate' ? this.gates : this.downs;
+    const dtype = req.vector === 'gate' ? d.dtypes.gate : d.dtypes.down;
+    const layers = d.layers.filter((l) => l.numFeatures > 0 && (req.vector === 'gate' ? l.gate : l.down) && (req.scope === 'all' || l.layer === req.layer));
+    const found: { layer: number; feature: number; cosine: number }[] = [];
+    let done = 0;
+    for (const l of layers) {
+      signal.throwIfAborted();
+      const range = req.vector === 'gate' ? l.gate! : l.down!;
+      const m = await store.get(l.layer, range, l.numFeatures, dtype!, signal);
+      const cos = new Float32Array(m.rows);
+      cosineRows(m.data, m.dtype, m.rows, m.hidden, v, cos, m.norms);
+      if (l.layer === req.layer) cos[req.feature] = NaN; // not its own neighbour
+      for (const f of topKVector(cos, req.k, 'signed')) found.push({ layer: l.layer, feature: f, cosine: cos[f] });
+      progress(++done, layers.length, 'Comparing features');
+    }
+    found.sort((a, b) => b.cosine - a.cosine || a.layer - b.layer || a.feature - b.feature);
+    const top = found.slice(0, req.k);
+    const outputs = await Promise.all(top.map((n) => this.session.downMeta.outputs(n.layer, [n.feature], signal)));
+    return top.map((n, i) => ({ ...n, top: outputs[i][0].tokens[0]?.text ?? null }));
+  }
+
+  /** Every feature whose stored outputs list the token, by logit. */
+  sayers(tokenId: number, progress: ProgressCallback, signal: AbortSignal): Promise<Sayer[]> {
+    return this.sayerIndex.lookup(tokenId, progress, signal);
+  }
+
+  /** LarQL's DESCRIBE entity view for a query. */
+  describe(ids: number[], opts: DescribeOptions, progress: ProgressCallback, signal: AbortSignal): Promise<DescribeResult> {
+    return describeEntity(this.session, this.gates, ids, opts, progress, signal);
+  }
+}

@@ -1,0 +1,71 @@
+/** Output tokens of one feature from down_meta (stored projections). */
+export interface TokenOutputs {
+  feature: number;
+  /** Best first; empty when the feature has no metadata. */
+  tokens: { id: number; text: string; logit: number }[];
+  cScore: number | null;
+}
+
+/** Everything about one feature that needs no heavy compute. */
+export interface FeatureDetail {
+  layer: number;
+  feature: number;
+  numFeatures: number;
+  band: 'syntax' | 'knowledge' | 'output' | null;
+  expert: number | null;
+  label: { text: string; source: 'probe' | 'cluster' } | null;
+  outputs: TokenOutputs | null;
+  /** Why outputs are missing, when they are. */
+  outputsNote: string | null;
+  hasDown: boolean;
+  hasGate: boolean;
+}
+
+/** Top tokens of a vocabulary projection. */
+export interface ProjectionResult {
+  byDot: { id: number; text: string; score: number }[];
+  byCos: { id: number; text: string; score: number }[];
+  bytesRead: number;
+}
+
+/** A similar feature. */
+export interface Neighbour {
+  layer: number;
+  feature: number;
+  cosine: number;
+  top: string | null;
+}
+
+/** A feature that lists a token among its down_meta outputs. */
+export interface Sayer {
+  layer: number;
+  feature: number;
+  logit: number;
+  rank: number;
+}
+
+/** DESCRIBE thresholds (visible and adjustable in the UI). */
+export interface DescribeOptions {
+  perLayer: number;
+  minScore: number;
+  cleanAt: number;
+  moderateAt: number;
+}
+
+/** One merged DESCRIBE edge. */
+export interface DescribeEdge {
+  token: string;
+  score: number;
+  layer: number;
+  feature: number;
+  band: 'syntax' | 'knowledge' | 'output' | null;
+  /** Other (layer, feature) places the same token was hit. */
+  also: { layer: number; feature: number; score: number }[];
+}
+
+/** DESCRIBE result. */
+export interface DescribeResult {
+  edges: DescribeEdge[];
+  signal: 'clean' | 'moderate' | 'diffuse';
+  maxScore: number;
+}

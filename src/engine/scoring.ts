@@ -1,0 +1,66 @@
+import { dotRows } from '../compute/matVec';
+import type { Session } from './session';
+import type { MatrixStore } from './matrixStore';
+import { queryVector } from './queryVector';
+
+/** Callbacks of a streaming score. */
+export interface ScoreSink {
+  /** Awaited: a comlink callback travels on its own MessagePort, so only its answer proves delivery. */
+  layer(layer: number, scores: Float32Array | null, problem: string | null): void | Promise<void>;
+  progress(done: number, total: number, label: string): void;
+}
+
+const LOOKAHEAD = 2;
+
+/**
+ * Scores q = mean embedding of `ids` against every gate row, layer by layer, fetching the next layers
+ * while the current one is scored, so the heatmap fills as bytes arrive.
+ * cos: (G·q)/(‖G‖·‖q‖ + 1e-8); dot: G·q with q already scaled by embed_scale (LarQL's gate KNN).
+ */
+export async function scoreLayers(
+  session: Session, gates: MatrixStore, ids: number[], metric: 'cos' | 'dot', sink: ScoreSink, signal: AbortSignal,
+): Promise<void> {
+  const d = session.description;
+  const q = await queryVector(session, ids, signal);
+  let qNorm = 0;
+  for (let i = 0; i < q.length; i++) qNorm += q[i] * q[i];
+  qNorm = Math.sqrt(qNorm);
+
+  const dtype = d.dtypes.gate;
+  const layers = d.layers.filter((l) => l.numFeatures > 0);
+  const total = layers.reduce((a, l) => a + (l.gate ? l.gate.end - l.gate.start : 0), 0);
+  let done = 0;
+  sink.progress(0, total, 'Scoring gate layers');
+
+  const start = (i: number) => {
+    const l = layers[i];
+    if (!l.gate || !dtype) return Promise.reject(new Error(`gate_vectors.bin: layer ${l.layer} has no readable bytes`));
+    return gates.get(l.layer, l.gate, l.numFeatures, dtype, signal);
+  };
+  const pending = new Map<number, ReturnType<typeof start>>();
+  for (let i = 0; i < layers.length; i++) {
+    for (let j = i; j < Math.min(layers.length, i + 1 + LOOKAHEAD); j++) {
+      if (!pending.has(j)) {
+        const p = start(j);
+        p.catch(() => undefined); // handled when awaited below; avoids an unhandled rejection meanwhile
+        pending.set(j, p);
+      }
+    }
+    const l = layers[i];
+    signal.throwIfAborted();
+    try {
+      const m = await pending.get(i)!;
+      pending.delete(i);
+      const out = new Float32Array(m.rows);
+      dotRows(m.data, m.dtype, m.rows, m.hidden, q, out);
+      if (metric === 'cos') for (let r = 0; r < m.rows; r++) out[r] = out[r] / (m.norms[r] * qNorm + 1e-8);
+      await sink.layer(l.layer, out, null);
+    } catch (e) {
+      pending.delete(i);
+      if (signal.aborted || (e as Error)?.name === 'AbortError') throw e;
+      await sink.layer(l.layer, null, (e as Error).message ?? String(e));
+    }
+    done += l.gate ? l.gate.end - l.gate.start : 0;
+    sink.progress(done, total, 'Scoring gate layers');
+  }
+}

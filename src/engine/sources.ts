@@ -1,0 +1,74 @@
+import type { ByteSource, FileEntry, VindexLocation } from '../io/ByteSource';
+import { fileSource } from '../io/fileSource';
+import { httpSource } from '../io/httpSource';
+import { blockCache } from '../io/blockCache';
+
+const MiB = 1024 * 1024;
+
+/** Cache budgets per file: embeddings rows are re-read across queries; gate layers are kept decoded elsewhere. */
+function budgetFor(name: string): number {
+  if (name === 'embeddings.bin') return 128 * MiB;
+  if (name === 'gate_vectors.bin' || name === 'down_features.bin' || name === 'up_features.bin') return 32 * MiB;
+  return 16 * MiB;
+}
+
+/** Opens the byte source of one file: Blob.slice for local files, cached HTTP Range reads otherwise. */
+export function sourceFor(entry: FileEntry): ByteSource {
+  if (entry.file) return fileSource(entry.file);
+  if (!entry.url) throw new Error(`${entry.name}: neither a URL nor a local file`);
+  // why 1 MiB blocks: a one-token query then reads at most 2 MiB of embeddings.bin, while merged runs of
+  // adjacent blocks (up to 32 MiB per request) keep the request count low for the Hub's rate limits.
+  return blockCache(httpSource(entry.url, { size: entry.size }), {
+    blockSize: MiB,
+    maxRequestBytes: 32 * MiB,
+    concurrency: 3,
+    budgetBytes: budgetFor(entry.name),
+  });
+}
+
+/** All files of a location, opened lazily by name. */
+export class SourceSet {
+  private readonly opened = new Map<string, ByteSource>();
+  private readonly entries: Map<string, FileEntry>;
+  /** Bytes delivered by reads, for benchmarks and the UI. */
+  bytesRead = 0;
+
+  constructor(location: VindexLocation) {
+    this.entries = new Map(location.files.map((f) => [f.name, f]));
+  }
+
+  /** True when the vindex has this file. */
+  has(name: string): boolean {
+    return this.entries.has(name);
+  }
+
+  /** Size of a file in bytes (0 when absent). */
+  size(name: string): number {
+    return this.entries.get(name)?.size ?? 0;
+  }
+
+  /** The byte source for a file; throws naming the file when it is absent. */
+  get(name: string): ByteSource {
+    let s = this.opened.get(name);
+    if (!s) {
+      const entry = this.entries.get(name);
+      if (!entry) throw new Error(`${name}: this vindex has no such file`);
+      s = sourceFor(entry);
+      this.opened.set(name, s);
+    }
+    return s;
+  }
+
+  /** Reads [start, end) of a file, counting bytes. */
+  async read(name: string, start: number, end: number, signal?: AbortSignal): Promise<Uint8Array> {
+    const bytes = await this.get(name).read(start, end, signal);
+    this.bytesRead += bytes.byteLength;
+    return bytes;
+  }
+
+  /** Reads a whole (small) file as UTF-8 text. */
+  async text(name: string, signal?: AbortSignal): Promise<string> {
+    const bytes = await this.read(name, 0, this.size(name), signal);
+    return new TextDecoder('utf-8').decode(bytes);
+  }
+}

@@ -1,0 +1,66 @@
+import type { VindexLocation } from '../io/ByteSource';
+import type { DType, FileProblem, VindexDescription } from '../format/types';
+
+/** One file of an opened vindex as the overview lists it. */
+export interface FileSummary {
+  name: string;
+  size: number;
+  /** What the file is for, in a few words. */
+  role: string;
+  /** Whether the explorer reads this file. */
+  used: boolean;
+  /** Detected dtype for tensor files. */
+  dtype: DType | null;
+}
+
+/** How feature output labels are available. */
+export interface DownMetaStatus {
+  kind: 'dmet' | 'jsonl' | 'empty' | 'unrecognised' | 'absent';
+  /** Text shown to the user when labels are not available or differ from index.json. */
+  note: string | null;
+  topK: number | null;
+}
+
+/** Which tokenizer turns text into ids, if any. */
+export interface TokenizerStatus {
+  kind: 'vindex' | 'base-model' | 'none';
+  /** e.g. "tokenizer.json of the vindex" or "tokenizer of Qwen/Qwen3-8B (base model)". */
+  label: string;
+}
+
+/** Everything the UI needs to know after opening a vindex; serialisable across comlink. */
+export interface OpenedVindex {
+  location: VindexLocation;
+  description: VindexDescription;
+  files: FileSummary[];
+  tokenizer: TokenizerStatus;
+  downMeta: DownMetaStatus;
+  /** Number of features with a label (probe or cluster). */
+  labelCount: number;
+  modelCard: { frontMatter: Record<string, unknown>; baseModel: string | null; license: string | null; body: string } | null;
+  manifest: unknown;
+  /** Non-fatal problems across all files, each naming the file. */
+  problems: FileProblem[];
+  /** Notices (e.g. "feature_labels.json: wrong shape, ignored"). */
+  notices: string[];
+}
+
+/** A token of a query as the UI shows it. */
+export interface QueryToken {
+  id: number;
+  text: string;
+}
+
+/** What a query string became. */
+export interface EncodedQuery {
+  tokens: QueryToken[];
+  /** Ids that were dropped (≥ V) — reported, not scored. */
+  skipped: number[];
+}
+
+/** Progress of a long operation. */
+export interface Progress {
+  label: string;
+  done: number;
+  total: number;
+}

@@ -1,0 +1,73 @@
+import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { proxy } from 'comlink';
+import { engine, withActivity } from './engine';
+import { keys } from './keys';
+import type { OpenedVindex, EncodedQuery } from '../engine/types';
+import type { Metric } from '../state/permalink';
+
+/** A layer × feature score grid as it streams in; `layers[l]` is null until scored (or unavailable). */
+export interface ScoreGrid {
+  layers: (Float32Array | null)[];
+  /** Per layer: why it is unavailable (null when fine or not yet scored). */
+  problems: (string | null)[];
+  scored: number;
+  complete: boolean;
+  bytesRead: number;
+}
+
+function emptyGrid(v: OpenedVindex): ScoreGrid {
+  const L = v.description.numLayers;
+  return { layers: new Array(L).fill(null), problems: new Array(L).fill(null), scored: 0, complete: false, bytesRead: 0 };
+}
+
+/** Encodes a query string to tokens in the worker (cached per vindex and text). */
+export function useEncoded(vindex: OpenedVindex, q: string) {
+  const key = vindex.location.key;
+  return useQuery({
+    queryKey: keys.encode(key, q),
+    enabled: q.trim() !== '',
+    staleTime: Infinity,
+    retry: false,
+    queryFn: (): Promise<EncodedQuery> => engine().encode(key, q),
+  });
+}
+
+async function fetchScores(
+  client: QueryClient, vindex: OpenedVindex, ids: number[], metric: Metric, label: string, signal: AbortSignal,
+): Promise<ScoreGrid> {
+  const key = vindex.location.key;
+  const queryKey = keys.scores(key, ids, metric);
+  let grid = emptyGrid(vindex);
+  const { bytesRead } = await withActivity(label, 'bytes', signal, (opId, onProgress) =>
+    engine().score(
+      key, opId, { ids, metric },
+      proxy((layer: number, scores: Float32Array | null, problem: string | null) => {
+        if (signal.aborted) return;
+        const layers = grid.layers.slice();
+        const problems = grid.problems.slice();
+        layers[layer] = scores;
+        problems[layer] = problem;
+        grid = { ...grid, layers, problems, scored: grid.scored + 1 };
+        // Stream partial results into the cache so the heatmap fills as layers arrive.
+        client.setQueryData(queryKey, grid);
+      }),
+      onProgress,
+    ),
+  );
+  const final = { ...grid, complete: true, bytesRead };
+  return final;
+}
+
+/** Streams the scores of a token-id query; a new query cancels the previous one's remaining work. */
+export function useScores(vindex: OpenedVindex, ids: number[] | null, metric: Metric, label: string) {
+  const client = useQueryClient();
+  const key = vindex.location.key;
+  return useQuery({
+    queryKey: keys.scores(key, ids ?? [], metric),
+    enabled: !!ids && ids.length > 0,
+    staleTime: Infinity,
+    gcTime: 60_000,
+    retry: false,
+    queryFn: ({ signal }) => fetchScores(client, vindex, ids!, metric, label, signal),
+  });
+}

@@ -1,0 +1,87 @@
+/**
+ * The permalink codec (contract version 1, see README): view state <-> the app URL's query string.
+ * Pure: no DOM access. URLSearchParams is the platform's own, well-specified query-string codec;
+ * the contract is a flat list of scalar parameters, so no URL-state library is needed on top.
+ */
+
+/** Which view is shown. */
+export type ViewName = 'overview' | 'token' | 'feature';
+/** Score metric: cosine (the compact vindexes' recipe) or LarQL's raw dot product. */
+export type Metric = 'cos' | 'dot';
+/** Ranking: by signed value, or by |score| (LarQL's order). */
+export type Rank = 'signed' | 'abs';
+
+/** Everything a permalink restores. */
+export interface ViewState {
+  src: string | null;
+  endpoint: string | null;
+  view: ViewName;
+  q: string;
+  /** Second query for the compare panel (extension of contract v1; absent = no compare). */
+  q2: string;
+  metric: Metric;
+  rank: Rank;
+  layer: number | null;
+  feature: number | null;
+}
+
+/** The default rank for a metric: signed for cos, abs for dot (LarQL's gate KNN order). */
+export function defaultRank(metric: Metric): Rank {
+  return metric === 'dot' ? 'abs' : 'signed';
+}
+
+/** The state of an empty URL. */
+export const EMPTY_VIEW: ViewState = {
+  src: null, endpoint: null, view: 'overview', q: '', q2: '', metric: 'cos', rank: 'signed', layer: null, feature: null,
+};
+
+function intParam(v: string | null, name: string, problems: string[]): number | null {
+  if (v === null || v === '') return null;
+  if (!/^\d+$/.test(v)) {
+    problems.push(`permalink: ${name}=${v} is not a non-negative integer; ignored`);
+    return null;
+  }
+  return Number(v);
+}
+
+/** Decodes a query string (with or without "?") into a view state plus notes about ignored parameters. */
+export function decodePermalink(search: string): { state: ViewState; problems: string[] } {
+  const p = new URLSearchParams(search);
+  const problems: string[] = [];
+  const viewRaw = p.get('view');
+  const view: ViewName = viewRaw === 'token' || viewRaw === 'feature' || viewRaw === 'overview' ? viewRaw : 'overview';
+  if (viewRaw && viewRaw !== view) problems.push(`permalink: unknown view "${viewRaw}"; showing the overview`);
+  const metricRaw = p.get('metric');
+  const metric: Metric = metricRaw === 'dot' ? 'dot' : 'cos';
+  if (metricRaw && metricRaw !== 'dot' && metricRaw !== 'cos') problems.push(`permalink: unknown metric "${metricRaw}"; using cos`);
+  const rankRaw = p.get('rank');
+  const rank: Rank = rankRaw === 'abs' || rankRaw === 'signed' ? rankRaw : defaultRank(metric);
+  const state: ViewState = {
+    src: p.get('src') || null,
+    endpoint: p.get('endpoint') || null,
+    view,
+    q: p.get('q') ?? '',
+    q2: p.get('q2') ?? '',
+    metric,
+    rank,
+    layer: intParam(p.get('layer'), 'layer', problems),
+    feature: intParam(p.get('feature'), 'feature', problems),
+  };
+  return { state, problems };
+}
+
+/** Encodes a view state as a query string (leading "?"), omitting defaults so links stay short. */
+export function encodePermalink(s: ViewState): string {
+  const p = new URLSearchParams();
+  if (s.src) p.set('src', s.src);
+  if (s.endpoint) p.set('endpoint', s.endpoint);
+  p.set('view', s.view);
+  if (s.q) p.set('q', s.q);
+  if (s.q2) p.set('q2', s.q2);
+  if (s.metric !== 'cos') p.set('metric', s.metric);
+  if (s.rank !== defaultRank(s.metric)) p.set('rank', s.rank);
+  if (s.layer !== null) p.set('layer', String(s.layer));
+  if (s.feature !== null) p.set('feature', String(s.feature));
+  const text = p.toString();
+  return text ? `?${text}` : '';
+}

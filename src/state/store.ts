@@ -1,0 +1,79 @@
+import { create } from 'zustand';
+import type { VindexLocation } from '../io/ByteSource';
+import { EMPTY_VIEW, defaultRank, type Metric, type Rank, type ViewName, type ViewState } from './permalink';
+
+/** User settings that are not part of a permalink. */
+export interface Settings {
+  /** Memory budget for resident decoded gate layers in the worker, MiB. */
+  gateBudgetMiB: number;
+  /** How many rows the Top features table shows. */
+  topN: number;
+}
+
+/** The zustand store: user intent only (what to open and what to look at). Results live in TanStack. */
+export interface AppState extends ViewState {
+  /** The vindex to open (null = none chosen yet). */
+  location: VindexLocation | null;
+  settings: Settings;
+  setLocation(location: VindexLocation | null, src: string | null): void;
+  setView(view: ViewName): void;
+  setQuery(q: string): void;
+  setQuery2(q2: string): void;
+  setMetric(metric: Metric): void;
+  setRank(rank: Rank): void;
+  selectFeature(layer: number, feature: number): void;
+  setEndpoint(endpoint: string | null): void;
+  setSettings(s: Partial<Settings>): void;
+  /** Replaces the whole view state (from a permalink). */
+  restore(state: ViewState): void;
+}
+
+const SETTINGS_KEY = 'vindex-explorer:settings';
+
+function loadSettings(): Settings {
+  const dflt: Settings = { gateBudgetMiB: 1024, topN: 20 };
+  try {
+    const raw = globalThis.localStorage?.getItem(SETTINGS_KEY);
+    if (!raw) return dflt;
+    const s = JSON.parse(raw) as Partial<Settings>;
+    return {
+      gateBudgetMiB: Number.isFinite(s.gateBudgetMiB) && s.gateBudgetMiB! > 0 ? s.gateBudgetMiB! : dflt.gateBudgetMiB,
+      topN: Number.isInteger(s.topN) && s.topN! > 0 && s.topN! <= 500 ? s.topN! : dflt.topN,
+    };
+  } catch {
+    return dflt; // private mode or corrupt JSON: defaults are fine
+  }
+}
+
+/** The app's one store. */
+export const useApp = create<AppState>((set, get) => ({
+  ...EMPTY_VIEW,
+  location: null,
+  settings: loadSettings(),
+  setLocation: (location, src) => set({ location, src }),
+  setView: (view) => set({ view }),
+  setQuery: (q) => set({ q }),
+  setQuery2: (q2) => set({ q2 }),
+  setMetric: (metric) => set({ metric, rank: defaultRank(metric) }),
+  setRank: (rank) => set({ rank }),
+  selectFeature: (layer, feature) => set({ layer, feature, view: 'feature' }),
+  setEndpoint: (endpoint) => set({ endpoint }),
+  setSettings: (s) => {
+    const settings = { ...get().settings, ...s };
+    try {
+      globalThis.localStorage?.setItem(SETTINGS_KEY, JSON.stringify(settings));
+    } catch {
+      // storage full or disabled: the setting still applies for this session
+    }
+    set({ settings });
+  },
+  restore: (state) => set({ ...state }),
+}));
+
+/** The permalink-relevant slice of the store. */
+export function viewStateOf(s: AppState): ViewState {
+  return {
+    src: s.src, endpoint: s.endpoint, view: s.view, q: s.q, q2: s.q2, metric: s.metric, rank: s.rank,
+    layer: s.layer, feature: s.feature,
+  };
+}

@@ -1,0 +1,85 @@
+import { useState, type FormEvent } from 'react';
+import { useApp } from '../../state/store';
+import { useActivity, errorText } from '../../state/activity';
+import { locationFromFiles } from '../../io/localFolder';
+
+/** Opens dropped or picked local files as a vindex (shared by the pickers and the page-wide drop). */
+export function openLocalFiles(files: File[]): void {
+  try {
+    const location = locationFromFiles(files);
+    useActivity.getState().clearAlerts();
+    useApp.getState().setLocation(location, null);
+  } catch (e) {
+    useActivity.getState().alert(errorText(e));
+  }
+}
+
+/** The source box: paste a repo or URL, open the demo, or pick a folder or files. */
+export function OpenBar() {
+  const src = useApp((s) => s.src);
+  const location = useApp((s) => s.location);
+  const [text, setText] = useState(src && !src.startsWith('local:') && src !== 'demo' ? src : '');
+
+  const open = (value: string) => {
+    const v = value.trim();
+    if (!v) {
+      useActivity.getState().alert('Vindex source: enter a Hugging Face repo (hf:owner/name), a folder URL, or pick a folder.');
+      return;
+    }
+    useActivity.getState().clearAlerts();
+    useApp.getState().setLocation(null, v);
+  };
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    open(text);
+  };
+  const current = location ? location.label : src;
+
+  return (
+    <form className="openbar" onSubmit={onSubmit} aria-label="Open a vindex">
+      <input
+        type="text"
+        aria-label="Vindex source"
+        placeholder="hf:owner/name, owner/name, https://huggingface.co/…, or https://host/folder/"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        spellCheck={false}
+      />
+      <button type="submit">Open</button>
+      <button type="button" onClick={() => open('demo')}>
+        Open demo
+      </button>
+      <label className="button">
+        Pick folder
+        <input
+          type="file"
+          hidden
+          aria-label="Pick folder"
+          // why: webkitdirectory is the one folder picker that works in every browser
+          {...{ webkitdirectory: '', directory: '' }}
+          multiple
+          onChange={(e) => {
+            const files = Array.from(e.target.files ?? []);
+            e.target.value = '';
+            if (files.length) openLocalFiles(files);
+          }}
+        />
+      </label>
+      <label className="button">
+        Pick files
+        <input
+          type="file"
+          hidden
+          multiple
+          aria-label="Pick files"
+          onChange={(e) => {
+            const files = Array.from(e.target.files ?? []);
+            e.target.value = '';
+            if (files.length) openLocalFiles(files);
+          }}
+        />
+      </label>
+      {current && <span className="current-source" title={current}>{current}</span>}
+    </form>
+  );
+}

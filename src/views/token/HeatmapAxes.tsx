@@ -1,0 +1,76 @@
+import * as d3 from 'd3';
+import type { VindexDescription } from '../../format/types';
+
+interface Props {
+  x: d3.ScaleLinear<number, number>;
+  width: number;
+  height: number;
+  rowH: number;
+  left: number;
+  top: number;
+  description: VindexDescription;
+  problems: (string | null)[];
+  colour: d3.ScaleDiverging<string>;
+}
+
+const BAND_FILL = { syntax: '#e7eefb', knowledge: '#fbf0dc', output: '#e5f4e8' } as const;
+
+/** SVG axes over the heatmap canvas: layers with band shading on the left, features along the bottom. */
+export function HeatmapAxes({ x, width, height, rowH, left, top, description, problems }: Props) {
+  const L = description.numLayers;
+  const bands = description.bands;
+  const every = Math.max(1, Math.ceil(12 / rowH));
+  const ticks = x.ticks(Math.max(2, Math.floor(width / 80))).filter((t) => Number.isInteger(t));
+  return (
+    <svg
+      className="axis"
+      width={left + width + 4}
+      height={top + height + 30}
+      style={{ position: 'absolute', left: 0, top: 0, pointerEvents: 'none' }}
+      aria-hidden="true"
+    >
+      {bands &&
+        (['syntax', 'knowledge', 'output'] as const).map((b) => {
+          const [a, z] = bands[b];
+          return (
+            <g key={b}>
+              <rect x={0} y={top + a * rowH} width={14} height={(z - a + 1) * rowH} fill={BAND_FILL[b]} />
+              {(z - a + 1) * rowH > 40 && (
+                <text x={10} y={top + ((a + z + 1) / 2) * rowH} transform={`rotate(-90 10 ${top + ((a + z + 1) / 2) * rowH})`} textAnchor="middle">
+                  {b}
+                </text>
+              )}
+            </g>
+          );
+        })}
+      {Array.from({ length: L }, (_, l) =>
+        l % every === 0 ? (
+          <text key={l} x={left - 6} y={top + l * rowH + rowH / 2 + 3} textAnchor="end">
+            L{l}
+          </text>
+        ) : null,
+      )}
+      {problems.map((p, l) =>
+        p ? (
+          <text key={`p${l}`} x={left + 6} y={top + l * rowH + rowH / 2 + 3} fill="#b3261e">
+            unavailable: {p.slice(0, 90)}
+          </text>
+        ) : null,
+      )}
+      <g transform={`translate(${left},${top + height})`}>
+        <line x1={0} x2={width} stroke="#999" />
+        {ticks.map((t) => (
+          <g key={t} transform={`translate(${x(t) + Math.max(0, (x(t + 1) - x(t)) / 2)},0)`}>
+            <line y2={4} stroke="#999" />
+            <text y={15} textAnchor="middle">
+              {t}
+            </text>
+          </g>
+        ))}
+        <text x={width} y={28} textAnchor="end">
+          feature →
+        </text>
+      </g>
+    </svg>
+  );
+}

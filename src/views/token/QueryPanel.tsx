@@ -1,0 +1,90 @@
+import { useMemo, useRef } from 'react';
+import type { OpenedVindex } from '../../engine/types';
+import type { Metric, Rank } from '../../state/permalink';
+import { useApp } from '../../state/store';
+import { useEncoded, useScores, type ScoreGrid } from '../../queries/scores';
+import { topK } from '../../compute/topK';
+import { errorText, isAbort } from '../../state/activity';
+import { Heatmap } from './Heatmap';
+import { Legend } from './Legend';
+import { LayerMaxChart } from './LayerMaxChart';
+import { TopFeatures } from './TopFeatures';
+import { ExportMenu } from './ExportMenu';
+import { colourScale } from './heatmapPaint';
+import { formatBytes, showToken } from '../common/format';
+import type { ExportMeta } from './exporters';
+
+/** Scores of a query, streamed: the tokens, heatmap, per-layer max, top features and exports. */
+export function useQueryScores(vindex: OpenedVindex, q: string, metric: Metric) {
+  const encoded = useEncoded(vindex, q);
+  const ids = encoded.data ? encoded.data.tokens.map((t) => t.id) : null;
+  const scores = useScores(vindex, ids && ids.length ? ids : null, metric, `Scoring “${q}” (${metric})`);
+  return { encoded, ids, scores };
+}
+
+/** Export provenance for a query. */
+export function exportMeta(vindex: OpenedVindex, q: string, ids: number[], metric: Metric, rank: Rank): ExportMeta {
+  return { source: vindex.location.src ?? vindex.location.label, commit: vindex.location.hub?.sha ?? null, query: q, tokenIds: ids, metric, rank };
+}
+
+/** Shows one scored grid: heatmap, legend, per-layer chart, table and exports. */
+export function GridView(props: {
+  vindex: OpenedVindex; grid: ScoreGrid; title: string; rank: Rank; tableName: string; meta: ExportMeta; stem: string;
+}) {
+  const { vindex, grid, title, rank, tableName, meta, stem } = props;
+  const topN = useApp((s) => s.settings.topN);
+  const canvas = useRef<HTMLCanvasElement | null>(null);
+  const hits = useMemo(() => topK(grid.layers, topN, rank), [grid.layers, topN, rank]);
+  const colour = useMemo(() => colourScale(grid.layers), [grid.layers]);
+  const open = (layer: number, feature: number) => useApp.getState().selectFeature(layer, feature);
+  const maxF = Math.max(1, ...vindex.description.layers.map((l) => l.numFeatures));
+  const L = vindex.description.numLayers;
+  return (
+    <>
+      <p className="muted">
+        {grid.complete ? 'Scored' : 'Scoring…'} {grid.scored} of {vindex.description.layers.filter((l) => l.numFeatures > 0).length} layers
+        {grid.complete ? ` · ${formatBytes(grid.bytesRead)} read` : ''}
+        {grid.problems.some(Boolean) && ` · ${grid.problems.filter(Boolean).length} layer(s) unavailable`}
+      </p>
+      <Legend colour={colour} label={title} />
+      <div className="row" style={{ alignItems: 'flex-start' }}>
+        <div style={{ flex: 1, minWidth: 0 }}>
+          <Heatmap grid={grid.layers} problems={grid.problems} description={vindex.description} vindexKey={vindex.location.key}
+            title={title} onOpen={open} canvasRef={canvas} />
+        </div>
+        {L <= 64 && <LayerMaxChart grid={grid.layers} />}
+      </div>
+      <ExportMenu canvas={canvas} grid={grid.layers} maxF={maxF} hits={hits} meta={meta} stem={stem} />
+      <h3>{tableName}</h3>
+      <TopFeatures name={tableName} hits={hits} vindexKey={vindex.location.key} onOpen={open} />
+    </>
+  );
+}
+
+/** One query's panel. */
+export function QueryPanel(props: { vindex: OpenedVindex; q: string; metric: Metric; rank: Rank; tableName: string }) {
+  const { vindex, q, metric, rank, tableName } = props;
+  const { encoded, ids, scores } = useQueryScores(vindex, q, metric);
+  const err = encoded.error ?? scores.error;
+  const errMsg = err && !isAbort(err) ? errorText(err) : null;
+  return (
+    <section className="panel" aria-label={`Query ${q}`}>
+      <div className="tokens" aria-label="Query tokens">
+        Tokens:{' '}
+        {encoded.data?.tokens.map((t, i) => (
+          <span className="token-chip" key={i} title={`id ${t.id}`}>
+            {showToken(t.text)} <span className="muted">#{t.id}</span>
+          </span>
+        ))}
+        {encoded.data && encoded.data.skipped.length > 0 && (
+          <span role="alert">ids ≥ vocabulary size {vindex.description.vocabSize} skipped: {encoded.data.skipped.map((i) => `#${i}`).join(', ')}</span>
+        )}
+      </div>
+      {errMsg && <div role="alert" className="alert">{errMsg}</div>}
+      {scores.data && ids && (
+        <GridView vindex={vindex} grid={scores.data} title={`${metric} scores for “${q}”`} rank={rank} tableName={tableName}
+          meta={exportMeta(vindex, q, ids, metric, rank)} stem={`${q.replace(/[^\w-]+/g, '_').slice(0, 40) || 'query'}-${metric}`} />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,77 @@
+import { useEffect, useState } from 'react';
+import type { OpenedVindex } from '../../engine/types';
+import { useApp } from '../../state/store';
+import type { Metric, Rank } from '../../state/permalink';
+import { QueryPanel } from './QueryPanel';
+import { DiffPanel } from './DiffPanel';
+
+/** The token view: query box(es), metric and rank, heatmaps and top features, optional A − B compare. */
+export function TokenView({ vindex }: { vindex: OpenedVindex }) {
+  const { q, q2, metric, rank } = useApp();
+  const [text, setText] = useState(q);
+  const [text2, setText2] = useState(q2);
+  const [comparing, setComparing] = useState(q2 !== '');
+  useEffect(() => setText(q), [q]);
+  useEffect(() => setText2(q2), [q2]);
+
+  return (
+    <div className="token-view">
+      <form
+        className="query-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          useApp.getState().setQuery(text.trim());
+          useApp.getState().setQuery2(comparing ? text2.trim() : '');
+        }}
+      >
+        <label>
+          Query{' '}
+          <input type="text" aria-label="Query" value={text} onChange={(e) => setText(e.target.value)} placeholder="a word, or #123 / #1,#2" spellCheck={false} />
+        </label>
+        {comparing && (
+          <label>
+            vs{' '}
+            <input type="text" aria-label="Compare with" value={text2} onChange={(e) => setText2(e.target.value)} placeholder="second query" spellCheck={false} />
+          </label>
+        )}
+        <button type="submit">Score</button>
+        <label>
+          Metric{' '}
+          <select aria-label="Metric" value={metric} onChange={(e) => useApp.getState().setMetric(e.target.value as Metric)}>
+            <option value="cos">cosine (compact recipe)</option>
+            <option value="dot">dot × embed_scale (LarQL gate KNN)</option>
+          </select>
+        </label>
+        <label>
+          Rank{' '}
+          <select aria-label="Rank" value={rank} onChange={(e) => useApp.getState().setRank(e.target.value as Rank)}>
+            <option value="signed">by signed value</option>
+            <option value="abs">by |score| (LarQL)</option>
+          </select>
+        </label>
+        <button
+          type="button"
+          onClick={() => {
+            if (comparing) useApp.getState().setQuery2('');
+            setComparing(!comparing);
+          }}
+        >
+          {comparing ? 'Stop comparing' : 'Compare…'}
+        </button>
+      </form>
+      <p className="muted">
+        Several tokens make one query vector: the mean of their embedding rows (LarQL's entity semantics), times embed_scale
+        ({vindex.description.embedScale}). Text is encoded without special tokens by the {vindex.tokenizer.label}.
+      </p>
+      {q ? (
+        <div className={q2 ? 'panels' : ''}>
+          <QueryPanel vindex={vindex} q={q} metric={metric} rank={rank} tableName="Top features" />
+          {q2 && <QueryPanel vindex={vindex} q={q2} metric={metric} rank={rank} tableName="Top features (B)" />}
+        </div>
+      ) : (
+        <p>Type a word (try “Paris” on the demo) or token ids such as #12, then press Score.</p>
+      )}
+      {q && q2 && <DiffPanel vindex={vindex} a={q} b={q2} metric={metric} rank={rank} />}
+    </div>
+  );
+}

@@ -1,0 +1,60 @@
+// Shared end-to-end harness: serves the built app and fixtures on 127.0.0.1 (Range-capable test
+// server), launches Debian's headless Chromium through playwright-core, and collects console errors.
+import { chromium } from 'playwright-core';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startVindexServer } from '../server/vindexServer.mjs';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const DIST = join(ROOT, 'dist');
+export const FIXTURES = join(ROOT, 'tests/fixtures/out');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Starts the app server (the built dist/, which includes the demo) with optional Hub repos and faults. */
+export async function startApp(opts = {}) {
+  if (!existsSync(join(DIST, 'index.html'))) throw new Error('dist/ is missing: run "npm run build" first');
+  return startVindexServer({ root: DIST, ...opts });
+}
+
+/** Launches headless Chromium with the flags this machine needs; playwright gives it a fresh temporary profile. */
+export async function launch() {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+  const close = async () => {
+    await browser.close();
+  };
+  return { browser, close };
+}
+
+/** A new page whose console errors and uncaught exceptions are collected in `errors`. */
+export async function newPage(browser) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  return { page, errors, context };
+}
+
+/** Reads the "Top features" (or another named) table as [{layer, feature, score}] numbers. */
+export async function readTopFeatures(page, name = 'Top features') {
+  const table = page.getByRole('table', { name, exact: true });
+  await table.waitFor();
+  const rows = await table.locator('tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent ?? '')),
+  );
+  return rows.map((cells) => ({ layer: Number(cells[0]), feature: Number(cells[1]), score: Number(cells[2].replace('+inf', 'Infinity').replace('-inf', '-Infinity')), text: cells }));
+}
+
+/** Waits until the token view says scoring is complete. */
+export async function waitScored(page, timeout = 30000) {
+  await page.getByText(/^Scored \d+ of \d+ layers/).first().waitFor({ timeout });
+}

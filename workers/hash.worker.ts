@@ -1,0 +1,4 @@
+import { expose } from 'comlink';
+import { createHasher } from '../src/engine/hashFiles';
+
+expose(createHasher());
