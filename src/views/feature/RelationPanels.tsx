@@ -1,0 +1,88 @@
+import { useState } from 'react';
+import type { OpenedVindex } from '../../engine/types';
+import type { FeatureDetail } from '../../engine/featureTypes';
+import { useNeighbours, useSayers } from '../../queries/features';
+import { useEncoded } from '../../queries/scores';
+import { useApp } from '../../state/store';
+import { errorText, isAbort } from '../../state/activity';
+import { formatScore, showToken } from '../common/format';
+import { toCsv, downloadText } from './exportFeature';
+
+const open = (layer: number, feature: number) => useApp.getState().selectFeature(layer, feature);
+
+/** Most similar features by cosine of gate or down rows, in this layer or across all, clickable. */
+export function NeighboursPanel({ vindex, detail }: { vindex: OpenedVindex; detail: FeatureDetail }) {
+  const [vector, setVector] = useState<'gate' | 'down'>('gate');
+  const [scope, setScope] = useState<'layer' | 'all'>('layer');
+  const [run, setRun] = useState(false);
+  const n = useNeighbours(vindex.location.key, detail.layer, detail.feature, vector, scope, 15, run);
+  return (
+    <section className="panel" aria-label="Neighbours">
+      <h3>Neighbours</h3>
+      <div className="row">
+        <select aria-label="Neighbour vector" value={vector} onChange={(e) => setVector(e.target.value as 'gate' | 'down')}>
+          <option value="gate">by gate rows (hears alike)</option>
+          <option value="down" disabled={!detail.hasDown}>by down rows (says alike)</option>
+        </select>
+        <select aria-label="Neighbour scope" value={scope} onChange={(e) => setScope(e.target.value as 'layer' | 'all')}>
+          <option value="layer">same layer</option>
+          <option value="all">all layers</option>
+        </select>
+        <button type="button" onClick={() => setRun(true)} disabled={n.isFetching}>Find neighbours</button>
+        {n.data && (
+          <button type="button" onClick={() => downloadText(`L${detail.layer}-F${detail.feature}-neighbours.csv`,
+            toCsv(['layer', 'feature', 'cosine', 'top'], n.data.map((x) => [x.layer, x.feature, x.cosine, x.top]), { source: vindex.location.src, vector, scope }), 'text/csv')}>
+            CSV
+          </button>
+        )}
+      </div>
+      {n.error && !isAbort(n.error) && <div role="alert" className="alert">{errorText(n.error)}</div>}
+      {n.data && (
+        <table aria-label="Neighbours">
+          <thead><tr><th className="num">Layer</th><th className="num">Feature</th><th className="num">Cosine</th><th>Top output</th></tr></thead>
+          <tbody>
+            {n.data.map((x) => (
+              <tr key={`${x.layer}:${x.feature}`} className="clickable" tabIndex={0} onClick={() => open(x.layer, x.feature)} onKeyDown={(e) => e.key === 'Enter' && open(x.layer, x.feature)}>
+                <td className="num">{x.layer}</td><td className="num">{x.feature}</td><td className="num">{formatScore(x.cosine)}</td><td>{x.top ? showToken(x.top) : ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+/** Which features say a token: every feature whose stored outputs list it, by logit. */
+export function SayersPanel({ vindex }: { vindex: OpenedVindex }) {
+  const [text, setText] = useState('');
+  const [q, setQ] = useState('');
+  const enc = useEncoded(vindex, q);
+  const tokenId = enc.data?.tokens[0]?.id ?? null;
+  const s = useSayers(vindex.location.key, tokenId);
+  if (vindex.downMeta.kind !== 'dmet' && vindex.downMeta.kind !== 'jsonl') return null;
+  return (
+    <section className="panel" aria-label="Features that say a token">
+      <h3>Which features say this token</h3>
+      <form className="row" onSubmit={(e) => { e.preventDefault(); setQ(text.trim()); }}>
+        <input type="text" aria-label="Token to find" value={text} onChange={(e) => setText(e.target.value)} placeholder="a word or #id" />
+        <button type="submit">Find</button>
+      </form>
+      {(enc.error || s.error) && !isAbort(enc.error ?? s.error) && <div role="alert" className="alert">{errorText(enc.error ?? s.error)}</div>}
+      {enc.data && enc.data.tokens.length > 1 && <p className="muted">Using the first token, “{enc.data.tokens[0].text}”.</p>}
+      {s.data && (
+        <table aria-label="Features that say the token">
+          <thead><tr><th className="num">Layer</th><th className="num">Feature</th><th className="num">Logit</th><th className="num">Rank in outputs</th></tr></thead>
+          <tbody>
+            {s.data.slice(0, 100).map((x) => (
+              <tr key={`${x.layer}:${x.feature}`} className="clickable" tabIndex={0} onClick={() => open(x.layer, x.feature)} onKeyDown={(e) => e.key === 'Enter' && open(x.layer, x.feature)}>
+                <td className="num">{x.layer}</td><td className="num">{x.feature}</td><td className="num">{formatScore(x.logit)}</td><td className="num">{x.rank + 1}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {s.data && s.data.length === 0 && <p>No feature lists this token among its stored outputs.</p>}
+    </section>
+  );
+}
