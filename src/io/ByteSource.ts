@@ -38,3 +38,68 @@ export interface VindexLocation {
   hub?: { endpoint: string; repo: string; repoType: 'model' | 'dataset'; revision: string; sha: string };
   files: FileEntry[];
 }
+
+/**
+ * The `name`s io errors carry. Comlink copies only name/message/stack of an Error across the worker
+ * boundary (classes are lost), so callers branch on `error.name`, never on `instanceof`.
+ */
+export type IoErrorName =
+  | 'AbortError' // the caller's AbortSignal fired
+  | 'HttpError' // a status we do not retry (401/403/404/…), or retries exhausted (429/5xx)
+  | 'NetworkError' // fetch itself failed (offline, DNS, blocked by CORS) after retries
+  | 'RangeNotSupportedError' // the server ignored or mangled `Range` on a file too big to fetch whole
+  | 'CorsError' // the server answered but hid a header we need (Access-Control-Expose-Headers)
+  | 'ShortReadError' // fewer bytes arrived than were asked for
+  | 'FileChangedError' // the bytes changed under us (ETag/size/416, or a local file edited)
+  | 'OutOfRangeError' // a read outside [0, size)
+  | 'NotFoundError' // a Hub repository/revision that does not exist
+  | 'InvalidRefError' // a malformed hf:/Hub URL reference
+  | 'NotVindexError' // a folder without index.json
+  | 'DuplicateFileError'; // two chosen files with the same name
+
+/** An io error: an `Error` whose `name` is one of IoErrorName, plus the HTTP status when there was one. */
+export type IoError = Error & { name: IoErrorName; status?: number };
+
+/** Builds an IoError (a plain Error with `name` and optional `status`, so it survives structured clone). */
+export function ioError(name: IoErrorName, message: string, status?: number): IoError {
+  const e = new Error(message) as IoError;
+  e.name = name;
+  if (status !== undefined) e.status = status;
+  return e;
+}
+
+/** True for any abort (DOMException or Error) whatever realm created it. */
+export function isAbortError(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'AbortError';
+}
+
+/** The error a read rejects with when `signal` aborts: the signal's own reason if it is an AbortError. */
+export function abortError(signal?: AbortSignal): Error {
+  const r: unknown = signal?.reason;
+  if (isAbortError(r) && r instanceof Error) return r;
+  return ioError('AbortError', 'the operation was aborted');
+}
+
+/** The last path segment of a URL or path, for error messages ("…/gate_vectors.bin" → "gate_vectors.bin"). */
+export function fileLabel(urlOrName: string): string {
+  const noQuery = urlOrName.split(/[?#]/)[0].replace(/\/+$/, '');
+  const seg = noQuery.slice(noQuery.lastIndexOf('/') + 1);
+  try {
+    return decodeURIComponent(seg) || urlOrName;
+  } catch {
+    return seg || urlOrName;
+  }
+}
+
+/** Human byte count: "812 B", "3.4 MB", "1.2 GB" (decimal units, as Hugging Face shows sizes). */
+export function formatBytes(n: number): string {
+  if (n < 1000) return `${n} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let v = n;
+  let u = -1;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[u]}`;
+}
