@@ -1,5 +1,5 @@
 import type { VindexLocation } from '../io/ByteSource';
-import type { EncodedQuery, OpenedVindex } from './types';
+import type { EncodedQuery, OpenedVindex, OverviewExtras } from './types';
 import type { FeatureDetail, ProjectionResult, Neighbour, Sayer, DescribeResult, DescribeOptions, TokenOutputs } from './featureTypes';
 
 /** Progress callback passed through comlink.proxy (throttled by the engine). */
@@ -21,6 +21,8 @@ export interface OpenRequest {
 export interface EngineApi {
   /** Resolves a source and reads its metadata files. */
   open(req: OpenRequest, opId: string, onProgress: ProgressCallback): Promise<OpenedVindex>;
+  /** The model card and manifest (read on first call). */
+  extras(key: string): Promise<OverviewExtras>;
   /** Cancels the operation `opId` (its promise rejects with an AbortError). */
   cancel(opId: string): void;
   /** Turns a query (text or "#id,#id") into token ids with their texts. */

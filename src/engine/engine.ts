@@ -69,6 +69,10 @@ export function createEngine(): EngineApi {
       });
     },
 
+    async extras(key) {
+      return entry(key).session.extras();
+    },
+
     cancel(opId: string) {
       ops.get(opId)?.abort(new DOMException('Cancelled', 'AbortError'));
     },

@@ -8,7 +8,7 @@ import { SourceSet } from './sources';
 import { DownMetaReader } from './downMetaReader';
 import { LabelStore } from './labelStore';
 import { TokenizerHolder } from './tokenizerHolder';
-import type { OpenedVindex, FileSummary } from './types';
+import type { OpenedVindex, FileSummary, OverviewExtras } from './types';
 
 const MAX_TEXT = 64 * 1024 * 1024;
 
@@ -34,9 +34,22 @@ export class Session {
     sources: SourceSet,
   ) {
     this.sources = sources;
-    this.tokenizer = new TokenizerHolder(sources, location, description);
+    this.tokenizer = new TokenizerHolder(sources, location, description, () => this.extras());
     this.downMeta = new DownMetaReader(sources, description, this.tokenizer);
     this.labels = new LabelStore(sources);
+  }
+
+  private extrasPromise: Promise<OverviewExtras> | null = null;
+
+  /** The model card and manifest, read once on first use (the overview, or a base-model tokenizer lookup). */
+  extras(signal?: AbortSignal): Promise<OverviewExtras> {
+    if (!this.extrasPromise) {
+      this.extrasPromise = readExtras(this.sources, signal).catch((e) => {
+        this.extrasPromise = null;
+        throw e;
+      });
+    }
+    return this.extrasPromise;
   }
 
   /** Opens a location: reads index.json and the small side files, and checks every size. */
@@ -57,26 +70,6 @@ export class Session {
     const notices: string[] = [];
     const problems: FileProblem[] = [...description.problems];
 
-    const readText = async (name: string): Promise<string | null> => {
-      if (!sources.has(name)) return null;
-      if (sources.size(name) > MAX_TEXT) {
-        notices.push(`${name}: ${sources.size(name)} bytes is too large to read as text; skipped`);
-        return null;
-      }
-      return sources.text(name, signal);
-    };
-
-    step('Reading the model card and manifest');
-    const cardText = await readText('README.md');
-    const modelCard = cardText !== null ? parseModelCard(cardText) : null;
-    const manifestText = await readText('manifest.json');
-    let manifest: unknown = null;
-    if (manifestText !== null) {
-      const m = parseManifest(manifestText);
-      manifest = m.value;
-      if (m.notice) notices.push(m.notice);
-    }
-
     step('Reading labels');
     notices.push(...(await session.labels.load(signal)));
 
@@ -84,7 +77,6 @@ export class Session {
     const dm = await session.downMeta.open(signal);
     if (dm.note && dm.kind !== 'dmet' && dm.kind !== 'jsonl') notices.push(dm.note);
 
-    session.tokenizer.setBaseModel(modelCard?.baseModel ?? null);
     const files: FileSummary[] = location.files
       .map((f) => {
         const kind = classifyFile(f.name);
@@ -101,10 +93,6 @@ export class Session {
       tokenizer: session.tokenizer.status(),
       downMeta: dm,
       labelCount: session.labels.count(),
-      modelCard: modelCard
-        ? { frontMatter: modelCard.frontMatter, baseModel: modelCard.baseModel, license: modelCard.license, body: modelCard.body }
-        : null,
-      manifest,
       problems,
       notices,
     };
@@ -117,4 +105,30 @@ async function localIdentity(model: string, sources: SourceSet, signal: AbortSig
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
   const hex = Array.from(digest.slice(0, 6), (b) => b.toString(16).padStart(2, '0')).join('');
   return `local:${model}:${hex}`;
+}
+
+async function readExtras(sources: SourceSet, signal?: AbortSignal): Promise<OverviewExtras> {
+  const notices: string[] = [];
+  const readText = async (name: string): Promise<string | null> => {
+    if (!sources.has(name)) return null;
+    if (sources.size(name) > MAX_TEXT) {
+      notices.push(`${name}: ${sources.size(name)} bytes is too large to read as text; skipped`);
+      return null;
+    }
+    return sources.text(name, signal);
+  };
+  const cardText = await readText('README.md');
+  const card = cardText !== null ? parseModelCard(cardText) : null;
+  const manifestText = await readText('manifest.json');
+  let manifest: unknown = null;
+  if (manifestText !== null) {
+    const m = parseManifest(manifestText);
+    manifest = m.value;
+    if (m.notice) notices.push(m.notice);
+  }
+  return {
+    modelCard: card ? { frontMatter: card.frontMatter, baseModel: card.baseModel, license: card.license, body: card.body } : null,
+    manifest,
+    notices,
+  };
 }

@@ -2,7 +2,7 @@ import type { VindexLocation } from '../io/ByteSource';
 import type { VindexDescription } from '../format/types';
 import { loadTokenizer, type VindexTokenizer } from '../format/tokenizer';
 import type { SourceSet } from './sources';
-import type { TokenizerStatus } from './types';
+import type { TokenizerStatus, OverviewExtras } from './types';
 
 const CACHE_NAME = 'vindex-explorer-tokenizers-v1';
 
@@ -43,14 +43,14 @@ export class TokenizerHolder {
   constructor(
     private readonly sources: SourceSet,
     private readonly location: VindexLocation,
-    private readonly description: VindexDescription,
-  ) {}
-
-  /** Records the model card's base_model; falls back to index.json source / model names. */
-  setBaseModel(baseModel: string | null): void {
-    if (this.sources.has('tokenizer.json') || !this.location.hub) return;
-    const source = this.description.source ?? {};
-    this.baseRepo = repoId(baseModel) ?? repoId(source['huggingface_repo']) ?? repoId(this.description.model);
+    description: VindexDescription,
+    private readonly extras: () => Promise<OverviewExtras>,
+  ) {
+    if (!sources.has('tokenizer.json') && location.hub) {
+      // Until the model card is read, the best guess is index.json's source repo or model name.
+      const source = description.source ?? {};
+      this.baseRepo = repoId(source['huggingface_repo']) ?? repoId(description.model);
+    }
   }
 
   /** Which tokenizer is in use, for the UI. */
@@ -84,7 +84,11 @@ export class TokenizerHolder {
       const config = this.sources.has('tokenizer_config.json') ? await this.sources.text('tokenizer_config.json', signal) : undefined;
       return loadTokenizer(json, config);
     }
-    if (!this.baseRepo || !this.location.hub) return null;
+    if (!this.location.hub) return null;
+    // The model card's base_model wins over index.json's names (the vindex is often named after itself).
+    const card = (await this.extras().catch(() => null))?.modelCard;
+    this.baseRepo = repoId(card?.baseModel) ?? this.baseRepo;
+    if (!this.baseRepo) return null;
     const base = `${this.location.hub.endpoint}/${this.baseRepo}/resolve/main/`;
     const json = await cachedText(`${base}tokenizer.json`, signal);
     if (json === null) {

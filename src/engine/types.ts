@@ -37,11 +37,16 @@ export interface OpenedVindex {
   downMeta: DownMetaStatus;
   /** Number of features with a label (probe or cluster). */
   labelCount: number;
-  modelCard: { frontMatter: Record<string, unknown>; baseModel: string | null; license: string | null; body: string } | null;
-  manifest: unknown;
   /** Non-fatal problems across all files, each naming the file. */
   problems: FileProblem[];
   /** Notices (e.g. "feature_labels.json: wrong shape, ignored"). */
+  notices: string[];
+}
+
+/** Overview-only side files, read when the overview is shown (a token permalink never reads them). */
+export interface OverviewExtras {
+  modelCard: { frontMatter: Record<string, unknown>; baseModel: string | null; license: string | null; body: string } | null;
+  manifest: unknown;
   notices: string[];
 }
 

@@ -1,4 +1,6 @@
+import { useQuery } from '@tanstack/react-query';
 import type { OpenedVindex } from '../../engine/types';
+import { engine } from '../../queries/engine';
 
 function Json({ value }: { value: unknown }) {
   // Rendered as text inside <pre>: values from files are untrusted and never become HTML.
@@ -8,7 +10,14 @@ function Json({ value }: { value: unknown }) {
 /** Where the vindex came from: Hub commit, index.json source, manifest.json, model card. */
 export function Provenance({ vindex }: { vindex: OpenedVindex }) {
   const { hub } = vindex.location;
-  const card = vindex.modelCard;
+  const extras = useQuery({
+    queryKey: ['extras', vindex.location.key],
+    staleTime: Infinity,
+    retry: false,
+    queryFn: () => engine().extras(vindex.location.key),
+  });
+  const card = extras.data?.modelCard ?? null;
+  const manifest = extras.data?.manifest ?? null;
   return (
     <div className="provenance">
       <h3>Provenance</h3>
@@ -42,16 +51,19 @@ export function Provenance({ vindex }: { vindex: OpenedVindex }) {
           <Json value={vindex.description.source} />
         </details>
       )}
-      {vindex.manifest != null && (
+      {manifest != null && (
         <details>
           <summary>manifest.json</summary>
-          <Json value={vindex.manifest} />
+          <Json value={manifest} />
         </details>
       )}
       <details>
         <summary>index.json (all keys)</summary>
         <Json value={vindex.description.raw} />
       </details>
+      {extras.data?.notices.map((n) => (
+        <p key={n} className="problems">{n}</p>
+      ))}
       {card && (
         <details>
           <summary>Model card (README.md)</summary>
