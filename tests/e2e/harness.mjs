@@ -58,3 +58,12 @@ export async function readTopFeatures(page, name = 'Top features') {
 export async function waitScored(page, timeout = 30000) {
   await page.getByText(/^Scored \d+ of \d+ layers/).first().waitFor({ timeout });
 }
+
+/**
+ * Console errors that matter. A static folder has no listing, so the app probes the optional vindex
+ * files by name; Chromium logs each absent one as "Failed to load resource ... 404" even though the
+ * app handles it. Those lines are dropped; every other error is kept.
+ */
+export function realErrors(errors) {
+  return errors.filter((e) => !/Failed to load resource: the server responded with a status of 404/.test(e));
+}

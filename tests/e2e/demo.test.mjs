@@ -1,0 +1,128 @@
+// The embedded demo, end to end in headless Chromium: open, overview, token view, feature view,
+// permalinks. Expected values come from the demo generator's manifest.json (computed in float64
+// by scripts/make-demo.mjs), never from the app.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, startApp, launch, newPage, readTopFeatures, waitScored, realErrors } from './harness.mjs';
+
+const manifest = JSON.parse(readFileSync(join(ROOT, 'public/demo/manifest.json'), 'utf8'));
+const index = JSON.parse(readFileSync(join(ROOT, 'public/demo/index.json'), 'utf8'));
+const capital = manifest.planted.find((p) => p.label === 'capital → country');
+let app, chrome;
+
+before(async () => {
+  app = await startApp();
+  chrome = await launch();
+});
+after(async () => {
+  await chrome?.close();
+  await app?.close();
+});
+
+test('the welcome screen opens the demo and shows its overview', async () => {
+  const { page, errors } = await newPage(chrome.browser);
+  await page.goto(app.url);
+  await page.getByRole('button', { name: 'Open the embedded demo vindex' }).click();
+  const overview = page.getByRole('region', { name: 'Overview' });
+  await overview.waitFor();
+  const text = await overview.innerText();
+  assert.match(text, new RegExp(index.model.replace(/[/.]/g, '\\$&')));
+  assert.match(text, /synthetic/i);
+  assert.match(text, /Layers\s+12/);
+  assert.match(text, /Hidden size\s+128/);
+  assert.match(text, /Vocabulary size\s+6,397/);
+  assert.match(text, /512 in every layer/);
+  for (const f of ['gate_vectors.bin', 'embeddings.bin', 'down_meta.bin', 'tokenizer.json']) assert.ok(text.includes(f), f);
+  assert.match(page.url(), /src=demo/);
+  assert.match(page.url(), /view=overview/);
+  assert.deepEqual(realErrors(errors), []);
+});
+
+test('verify checksums passes for every file the demo lists', async () => {
+  const { page, errors } = await newPage(chrome.browser);
+  await page.goto(`${app.url}?src=demo&view=overview`);
+  await page.getByRole('region', { name: 'Overview' }).waitFor();
+  await page.getByRole('button', { name: 'Verify checksums' }).click();
+  const sums = readFileSync(join(ROOT, 'public/demo/SHA256SUMS'), 'utf8').trim().split('\n').map((l) => l.split(/\s+\*?/)[1]);
+  const names = new Set([...sums, ...Object.keys(index.checksums ?? {})]);
+  await page.getByText(new RegExp(`${names.size} passed, 0 failed`)).waitFor({ timeout: 20000 });
+  assert.deepEqual(realErrors(errors), []);
+});
+
+test('a token query finds the planted capital feature at the top, with the reference score', async () => {
+  const { page, errors } = await newPage(chrome.browser);
+  const q = capital.queries.find((x) => x.text === 'Paris');
+  await page.goto(`${app.url}?src=demo&view=token&q=Paris`);
+  await waitScored(page);
+  const top = await readTopFeatures(page);
+  assert.equal(top.length, 20);
+  assert.deepEqual([top[0].layer, top[0].feature], [capital.layer, capital.feature]);
+  assert.ok(Math.abs(top[0].score - q.cos) < 1e-3, `${top[0].score} vs ${q.cos}`);
+  // scores are listed best first
+  for (let i = 1; i < top.length; i++) assert.ok(top[i - 1].score >= top[i].score);
+  assert.ok((await page.getByRole('img', { name: /^Heatmap/ }).count()) === 1);
+  // the query tokens are shown with their ids
+  assert.match(await page.getByLabel('Query tokens').innerText(), new RegExp(`#${q.ids[0]}`));
+
+  // metric dot, rank abs, through the controls; the URL follows
+  await page.getByLabel('Metric').selectOption('dot');
+  await waitScored(page);
+  const dotTop = await readTopFeatures(page);
+  assert.deepEqual([dotTop[0].layer, dotTop[0].feature], [capital.layer, capital.feature]);
+  assert.ok(Math.abs(dotTop[0].score - q.dot) < 1e-2, `${dotTop[0].score} vs ${q.dot}`);
+  assert.match(page.url(), /metric=dot/);
+
+  // reload restores the exact view
+  await page.reload();
+  await waitScored(page);
+  const again = await readTopFeatures(page);
+  assert.deepEqual(again.map((r) => [r.layer, r.feature]), dotTop.map((r) => [r.layer, r.feature]));
+  assert.equal(await page.getByLabel('Metric').inputValue(), 'dot');
+  assert.deepEqual(realErrors(errors), []);
+});
+
+test('clicking a top feature opens its feature view with the stored output tokens; the permalink reopens it', async () => {
+  const { page, errors } = await newPage(chrome.browser);
+  await page.goto(`${app.url}?src=demo&view=token&q=Paris`);
+  await waitScored(page);
+  await page.getByRole('table', { name: 'Top features', exact: true }).locator('tbody tr').first().click();
+  const region = page.getByRole('region', { name: `Feature L${capital.layer} F${capital.feature}` });
+  await region.waitFor();
+  const items = await region.getByRole('list', { name: 'Output tokens' }).getByRole('listitem').allInnerTexts();
+  assert.deepEqual(items.map((s) => s.trim()), capital.down_meta_top_tokens.map((s) => s.trim()));
+  assert.match(page.url(), new RegExp(`view=feature.*layer=${capital.layer}.*feature=${capital.feature}`));
+  await page.reload();
+  await region.waitFor();
+  assert.equal(await region.getByRole('list', { name: 'Output tokens' }).getByRole('listitem').count(), capital.down_meta_top_tokens.length);
+  assert.deepEqual(realErrors(errors), []);
+});
+
+test('the computed projection of a down row agrees with its stored down_meta record', async () => {
+  const { page, errors } = await newPage(chrome.browser);
+  await page.goto(`${app.url}?src=demo&view=feature&layer=${capital.layer}&feature=${capital.feature}`);
+  await page.getByRole('button', { name: 'Compute full projection' }).click();
+  const chart = page.getByRole('img', { name: 'Computed outputs by dot product' });
+  await chart.waitFor({ timeout: 20000 });
+  const labels = await chart.locator('text').allTextContents();
+  // bars alternate token label and value text; the token labels come first in each row
+  const tokens = labels.filter((_, i) => i % 2 === 0).slice(0, 10);
+  assert.deepEqual(tokens.map((t) => t.trim()), capital.down_meta_top_tokens.map((t) => t.trim()));
+  assert.deepEqual(realErrors(errors), []);
+});
+
+test('an out-of-range feature permalink gives an alert naming the range, and the app stays usable', async () => {
+  const { page, errors } = await newPage(chrome.browser);
+  await page.goto(`${app.url}?src=demo&view=feature&layer=99&feature=0`);
+  const alert = page.getByRole('alert').filter({ hasText: 'Layer 99' });
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /12 layers \(0–11\)/);
+  await page.getByRole('tab', { name: 'Token' }).click();
+  await page.getByLabel('Query', { exact: true }).fill('Berlin');
+  await page.getByRole('button', { name: 'Score' }).click();
+  await waitScored(page);
+  const top = await readTopFeatures(page);
+  assert.deepEqual([top[0].layer, top[0].feature], [capital.layer, capital.feature]);
+  assert.deepEqual(realErrors(errors), []);
+});
