@@ -120,7 +120,7 @@ test('an out-of-range feature permalink gives an alert naming the range, and the
   assert.match(await alert.innerText(), /12 layers \(0–11\)/);
   await page.getByRole('tab', { name: 'Token' }).click();
   await page.getByLabel('Query', { exact: true }).fill('Berlin');
-  await page.getByRole('button', { name: 'Score' }).click();
+  await page.getByRole('button', { name: 'Score', exact: true }).click();
   await waitScored(page);
   const top = await readTopFeatures(page);
   assert.deepEqual([top[0].layer, top[0].feature], [capital.layer, capital.feature]);
