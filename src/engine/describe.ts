@@ -42,8 +42,10 @@ export async function describeEntity(
     {
       layer: (layer, scores) => {
         if (!scores) return;
-        for (const f of topKVector(scores, opts.perLayer, 'abs')) {
-          if (scores[f] >= opts.minScore) hits.push({ layer, feature: f, score: scores[f] });
+        // NaN/±inf scores rank last and are never hits (compute/topK would rank ±inf first by |score|)
+        const finite = scores.map((s) => (Number.isFinite(s) ? s : NaN));
+        for (const f of topKVector(finite, opts.perLayer, 'abs')) {
+          if (finite[f] >= opts.minScore) hits.push({ layer, feature: f, score: scores[f] });
         }
       },
       progress,

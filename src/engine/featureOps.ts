@@ -120,11 +120,13 @@ export class FeatureOps {
       const m = await store.get(l.layer, range, l.numFeatures, dtype!, signal);
       const cos = new Float32Array(m.rows);
       cosineRows(m.data, m.dtype, m.rows, m.hidden, v, cos, m.norms);
-      if (l.layer === req.layer) cos[req.feature] = NaN; // not its own neighbour
-      for (const f of topKVector(cos, req.k, 'signed')) found.push({ layer: l.layer, feature: f, cosine: cos[f] });
+      const self = l.layer === req.layer ? req.feature : -1; // not its own neighbour (one extra pick makes up for it)
+      for (const f of topKVector(cos, req.k + (self >= 0 ? 1 : 0), 'signed')) if (f !== self) found.push({ layer: l.layer, feature: f, cosine: cos[f] });
       progress(++done, layers.length, 'Comparing features');
     }
-    found.sort((a, b) => b.cosine - a.cosine || a.layer - b.layer || a.feature - b.feature);
+    // NaN cosines (rows with NaN/inf) rank last; a NaN in the comparator would make the order arbitrary
+    const key = (c: number) => (Number.isNaN(c) ? -Infinity : c);
+    found.sort((a, b) => key(b.cosine) - key(a.cosine) || a.layer - b.layer || a.feature - b.feature);
     const top = found.slice(0, req.k);
     const outputs = await Promise.all(top.map((n) => this.session.downMeta.outputs(n.layer, [n.feature], signal)));
     return top.map((n, i) => ({ ...n, top: outputs[i][0].tokens[0]?.text ?? null }));

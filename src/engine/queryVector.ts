@@ -11,8 +11,10 @@ export async function queryVector(session: Session, ids: number[], signal?: Abor
     const p = d.problems.find((x) => x.file === 'embeddings.bin');
     throw new Error(p ? `embeddings.bin: ${p.message}` : 'embeddings.bin is missing: a query vector needs it');
   }
-  if (ids.length === 0) throw new Error('The query has no tokens to score');
-  const unique = [...new Set(ids)];
+  // ids ≥ V are skipped (VINDEX-FORMAT "Query vector"); reading their rows would run past embeddings.bin
+  const used = ids.filter((id) => Number.isInteger(id) && id >= 0 && id < d.vocabSize);
+  if (used.length === 0) throw new Error('The query has no tokens to score');
+  const unique = [...new Set(used)];
   const rows = await Promise.all(
     unique.map(async (id) => {
       const r = embeddingRowRange(id, d.hiddenSize, dtype);
@@ -21,5 +23,5 @@ export async function queryVector(session: Session, ids: number[], signal?: Abor
   );
   const byId = new Map(rows);
   // duplicates count: "the cat the" weighs "the" twice, as LarQL's mean does
-  return meanOfRows(ids.map((id) => byId.get(id)!), dtype, d.hiddenSize, d.embedScale);
+  return meanOfRows(used.map((id) => byId.get(id)!), dtype, d.hiddenSize, d.embedScale);
 }

@@ -191,7 +191,10 @@ async function requestRange(ctx: Ctx, first: number, last: number, signal?: Abor
   try {
     // Why: only a single absolute `Range: bytes=a-b` is CORS-safelisted. Suffix ranges, multi-ranges
     // or any custom header make the browser send a preflight, which the Hugging Face CDN refuses.
-    res = await ctx.fetchImpl(target, { headers: { Range: `bytes=${first}-${last}` }, signal });
+    // Why no-store: the browser's HTTP cache stitches cached partial responses together (it may answer
+    // with an earlier ETag), and it would store gigabytes of ranges we already cache ourselves.
+    // It adds no request header, so it triggers no CORS preflight.
+    res = await ctx.fetchImpl(target, { headers: { Range: `bytes=${first}-${last}` }, signal, cache: 'no-store' });
   } catch (e) {
     if (signal?.aborted) throw abortError(signal);
     if (isAbortError(e)) throw e;

@@ -46,6 +46,12 @@ export function GridView(props: {
         {grid.complete ? ` · ${formatBytes(grid.bytesRead)} read` : ''}
         {grid.problems.some(Boolean) && ` · ${grid.problems.filter(Boolean).length} layer(s) unavailable`}
       </p>
+      {grid.problems.some(Boolean) && (
+        <div role="alert" className="alert">
+          {grid.problems.filter(Boolean).length} layer(s) unavailable (
+          {grid.problems.map((p, l) => (p ? `L${l}` : null)).filter(Boolean).join(', ')}): {grid.problems.find(Boolean)}
+        </div>
+      )}
       <Legend colour={colour} label={title} />
       <div className="row" style={{ alignItems: 'flex-start' }}>
         <div style={{ flex: 1, minWidth: 0 }}>
