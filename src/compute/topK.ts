@@ -2,10 +2,10 @@
  * Top-k selection over score grids and vectors with a bounded heap (O(n log k) time, O(k) memory).
  *
  * Ranking rules (shared by every caller):
- * - `'signed'`: larger value is better; -Infinity naturally ranks after every finite value.
+ * - `'signed'`: larger value is better.
  * - `'abs'`: larger |value| is better (so +Infinity and -Infinity tie); the reported score keeps
  *   its sign.
- * - NaN ranks after everything else in both modes.
+ * - NaN and ±Infinity rank after every finite value in both modes (as "NaN or ±inf … ranked last").
  * - Ties (equal keys, NaN included) are broken by lower layer, then lower feature.
  */
 
@@ -69,7 +69,8 @@ export class TopKSelector {
 
   /** Offer one cell. */
   offer(score: number, layer: number, feature: number): void {
-    const key = this.rank === 'abs' ? Math.abs(score) : score;
+    // Non-finite scores (NaN, ±inf) rank last: they are data faults, shown as such, never top hits.
+    const key = !Number.isFinite(score) ? NaN : this.rank === 'abs' ? Math.abs(score) : score;
     if (this.n < this.cap) {
       this.insert(key, score, layer, feature);
     } else if (this.n > 0 && better(key, layer, feature, this.keys[0], this.layers[0], this.features[0])) {
@@ -87,11 +88,11 @@ export class TopKSelector {
     let i = 0;
     for (; i < len && this.n < cap; i++) {
       const v = values[i];
-      this.insert(abs ? Math.abs(v) : v, v, layer, featureOffset + i);
+      this.insert(!Number.isFinite(v) ? NaN : abs ? Math.abs(v) : v, v, layer, featureOffset + i);
     }
     for (; i < len; i++) {
       const v = values[i];
-      const key = abs ? Math.abs(v) : v;
+      const key = !Number.isFinite(v) ? NaN : abs ? Math.abs(v) : v;
       const rk = keys[0];
       if (key > rk) {
         this.replaceRoot(key, v, layer, featureOffset + i);

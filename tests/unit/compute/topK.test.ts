@@ -1,6 +1,6 @@
 /**
  * topK / topKVector / TopKSelector against a brute-force reference: sort every cell with the
- * documented rules (key desc, NaN last, ties by lower layer then lower feature) and cut at k.
+ * documented rules (key desc, NaN and ±inf last, ties by lower layer then lower feature) and cut at k.
  * Exact comparisons: selection does no arithmetic, so results must match bit for bit.
  */
 import { describe, expect, it } from 'vitest';
@@ -20,7 +20,8 @@ function mulberry32(seed: number): () => number {
 function reference(grid: (Float32Array | null)[], k: number, rank: Rank): TopKHit[] {
   const cells: TopKHit[] = [];
   grid.forEach((row, layer) => row?.forEach((score, feature) => cells.push({ layer, feature, score })));
-  const key = (s: number) => (rank === 'abs' ? Math.abs(s) : s);
+  // non-finite scores (NaN, ±inf) rank last, like NaN
+  const key = (s: number) => (!Number.isFinite(s) ? NaN : rank === 'abs' ? Math.abs(s) : s);
   cells.sort((a, b) => {
     const ka = key(a.score), kb = key(b.score);
     const an = Number.isNaN(ka), bn = Number.isNaN(kb);
@@ -49,24 +50,24 @@ describe('topK over a layer × feature grid', () => {
       new Float32Array([-Infinity, 5, 3, Infinity]),
     ];
     expect(topK(grid, 10, 'signed')).toEqual([
-      { layer: 3, feature: 3, score: Infinity },
       { layer: 3, feature: 1, score: 5 },
       { layer: 0, feature: 0, score: 3 }, // tie with L3 F2: lower layer first
       { layer: 3, feature: 2, score: 3 },
       { layer: 0, feature: 1, score: -5 },
-      { layer: 3, feature: 0, score: -Infinity }, // -inf after every finite value
-      { layer: 0, feature: 2, score: NaN }, // NaN last
+      { layer: 0, feature: 2, score: NaN }, // non-finite last, in position order
+      { layer: 3, feature: 0, score: -Infinity },
+      { layer: 3, feature: 3, score: Infinity },
     ]);
     expect(topK(grid, 10, 'abs')).toEqual([
-      { layer: 3, feature: 0, score: -Infinity }, // |±inf| tie: lower feature first, sign kept
-      { layer: 3, feature: 3, score: Infinity },
-      { layer: 0, feature: 1, score: -5 }, // |-5| ties 5: lower layer first
+      { layer: 0, feature: 1, score: -5 }, // |-5| ties 5: lower layer first, sign kept
       { layer: 3, feature: 1, score: 5 },
       { layer: 0, feature: 0, score: 3 },
       { layer: 3, feature: 2, score: 3 },
       { layer: 0, feature: 2, score: NaN },
+      { layer: 3, feature: 0, score: -Infinity },
+      { layer: 3, feature: 3, score: Infinity },
     ]);
-    expect(topK(grid, 2, 'abs').map((h) => h.score)).toEqual([-Infinity, Infinity]);
+    expect(topK(grid, 2, 'abs').map((h) => h.score)).toEqual([-5, 5]);
     expect(topK(grid, 0, 'signed')).toEqual([]);
     expect(topK(grid, -3, 'signed')).toEqual([]);
     expect(topK([], 5, 'abs')).toEqual([]);
@@ -74,12 +75,12 @@ describe('topK over a layer × feature grid', () => {
     expect(topK(grid, 2.9, 'signed').length).toBe(2); // k is floored
   });
 
-  it('NaN cells rank after -inf and only fill the tail', () => {
+  it('non-finite cells only fill the tail, in position order', () => {
     const grid = [new Float32Array([NaN, NaN, -Infinity, NaN, 1])];
     expect(topK(grid, 3, 'signed')).toEqual([
       { layer: 0, feature: 4, score: 1 },
-      { layer: 0, feature: 2, score: -Infinity },
       { layer: 0, feature: 0, score: NaN },
+      { layer: 0, feature: 1, score: NaN },
     ]);
   });
 
@@ -122,9 +123,9 @@ describe('topK over a layer × feature grid', () => {
 describe('topKVector', () => {
   it('returns indices under the same rules', () => {
     const v = new Float32Array([0.5, -3, NaN, 3, -Infinity, 0.5]);
-    expect(topKVector(v, 10, 'signed')).toEqual([3, 0, 5, 1, 4, 2]);
-    expect(topKVector(v, 10, 'abs')).toEqual([4, 1, 3, 0, 5, 2]);
-    expect(topKVector(v, 2, 'abs')).toEqual([4, 1]);
+    expect(topKVector(v, 10, 'signed')).toEqual([3, 0, 5, 1, 2, 4]);
+    expect(topKVector(v, 10, 'abs')).toEqual([1, 3, 0, 5, 2, 4]);
+    expect(topKVector(v, 2, 'abs')).toEqual([1, 3]);
     expect(topKVector(new Float32Array(0), 5, 'abs')).toEqual([]);
   });
 
