@@ -128,7 +128,7 @@ export function Heatmap({ grid, problems, description, vindexKey, title, onOpen,
           <HoverCard vindexKey={vindexKey} layer={hover.layer} feature={hover.feature} score={grid[hover.layer]?.[hover.feature]}
             style={{ left: LEFT + hover.x + 12, top: TOP + hover.y + 12 }} />
         )}
-        <p className="muted" aria-live="polite" style={{ margin: '4px 0 0' }}>
+        <p className="muted" aria-live="polite" style={{ margin: `${BOTTOM + 4}px 0 0` }}>
           {cursor
             ? `Cursor: L${cursor.layer} F${cursor.feature}, score ${cursorScore === undefined ? 'not scored' : formatScore(cursorScore)} (Enter opens it)`
             : 'Click a cell, or focus the heatmap and use the arrow keys, to open a feature.'}

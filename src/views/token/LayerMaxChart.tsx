@@ -8,9 +8,9 @@ export function LayerMaxChart({ grid }: { grid: (Float32Array | null)[] }) {
   const finite = stats.map((s) => s.max).filter(Number.isFinite);
   const lo = Math.min(0, ...finite);
   const hi = Math.max(0, ...finite, 1e-12);
-  const w = 220;
+  const w = 280;
   const rowH = 16;
-  const x = d3.scaleLinear().domain([lo, hi]).range([60, w - 50]);
+  const x = d3.scaleLinear().domain([lo, hi]).range([40, w - 110]);
   return (
     <svg width={w} height={rowH * stats.length + 20} className="bars" role="img" aria-label="Per-layer maximum score and argmax">
       <text x={0} y={12} className="muted">max per layer</text>
@@ -20,7 +20,7 @@ export function LayerMaxChart({ grid }: { grid: (Float32Array | null)[] }) {
           {Number.isFinite(s.max) && (
             <>
               <rect x={Math.min(x(0), x(s.max))} y={2} width={Math.abs(x(s.max) - x(0))} height={rowH - 5} fill={s.max >= 0 ? '#d6604d' : '#4393c3'} />
-              <text x={w - 48} y={11}>
+              <text x={w - 104} y={11}>
                 {formatScore(s.max)} F{s.argmax}
               </text>
             </>
