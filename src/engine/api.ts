@@ -34,6 +34,12 @@ export interface EngineApi {
     key: string, opId: string, req: { ids: number[]; metric: 'cos' | 'dot' },
     onLayer: LayerCallback, onProgress: ProgressCallback,
   ): Promise<{ bytesRead: number }>;
+  /** Bytes and blocks in the persistent block cache (OPFS), its limit, and whether it exists here. */
+  cacheUsage(): Promise<{ bytes: number; blocks: number; limit: number; available: boolean }>;
+  /** Deletes every persistent block. */
+  clearCache(): Promise<void>;
+  /** Sets the persistent cache's size limit in bytes (0 disables writing). */
+  setCacheLimit(bytes: number): void;
   /** Sets the memory budget for resident gate layers. */
   setGateBudget(bytes: number): void;
   /** Top output tokens (down_meta) of several features of one layer, for tooltips and tables. */

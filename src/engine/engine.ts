@@ -7,6 +7,8 @@ import { scoreLayers } from './scoring';
 import { encodeQuery, decodeIds } from './tokens';
 import { FeatureOps } from './featureOps';
 import type { OpenedVindex } from './types';
+import { opfsBlockStore } from '../io/opfsBlockStore';
+import type { BlockStore } from '../io/persistentBlocks';
 
 const MiB = 1024 * 1024;
 
@@ -33,6 +35,10 @@ export function createEngine(): EngineApi {
   const sessions = new Map<string, Entry>();
   const ops = new Map<string, AbortController>();
   let gateBudget = 1024 * MiB;
+  let cacheLimit = 2048 * MiB;
+  // OPFS exists in browser workers only; in Node (unit tests, benchmarks) there is no persistent cache.
+  const store: BlockStore | null =
+    typeof navigator !== 'undefined' && typeof navigator.storage?.getDirectory === 'function' ? opfsBlockStore(() => cacheLimit) : null;
 
   const entry = (key: string): Entry => {
     const e = sessions.get(key);
@@ -58,7 +64,7 @@ export function createEngine(): EngineApi {
         let step = 0;
         progress(step, steps, 'Finding the vindex files');
         const location = await resolveLocation(req, signal);
-        const session = await Session.open(location, signal, (label) => progress(++step, steps, label));
+        const session = await Session.open(location, signal, (label) => progress(++step, steps, label), store);
         progress(steps, steps, 'Opened');
         const d = session.description;
         const gates = new MatrixStore(session.sources, 'gate_vectors.bin', d.hiddenSize, gateBudget);
@@ -103,6 +109,18 @@ export function createEngine(): EngineApi {
         );
         return { bytesRead: session.sources.bytesRead - before };
       });
+    },
+
+    async cacheUsage() {
+      return store ? { ...(await store.usage()), limit: cacheLimit, available: true } : { bytes: 0, blocks: 0, limit: 0, available: false };
+    },
+
+    async clearCache() {
+      await store?.clear();
+    },
+
+    setCacheLimit(bytes: number) {
+      cacheLimit = bytes;
     },
 
     setGateBudget(bytes: number) {

@@ -99,6 +99,7 @@ export class FeatureOps {
       byDot: res.byDot.map((x, i) => ({ ...x, text: texts[i] })),
       byCos: res.byCos.map((x, i) => ({ ...x, text: texts[n + i] })),
       bytesRead: res.bytesRead,
+      cacheNote: this.session.sources.cacheProblem('embeddings.bin'),
     };
   }
 

@@ -26,6 +26,8 @@ export interface ProjectionResult {
   byDot: { id: number; text: string; score: number }[];
   byCos: { id: number; text: string; score: number }[];
   bytesRead: number;
+  /** Set when the persistent cache could not store the blocks (e.g. quota); the projection is complete anyway. */
+  cacheNote: string | null;
 }
 
 /** A similar feature. */

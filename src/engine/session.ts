@@ -5,6 +5,7 @@ import { classifyFile } from '../format/knownFiles';
 import { parseModelCard } from '../format/modelCard';
 import { parseManifest } from '../format/manifest';
 import { SourceSet } from './sources';
+import type { BlockStore } from '../io/persistentBlocks';
 import { DownMetaReader } from './downMetaReader';
 import { LabelStore } from './labelStore';
 import { TokenizerHolder } from './tokenizerHolder';
@@ -53,8 +54,10 @@ export class Session {
   }
 
   /** Opens a location: reads index.json and the small side files, and checks every size. */
-  static async open(location: VindexLocation, signal: AbortSignal, step: (label: string) => void): Promise<Session> {
-    const sources = new SourceSet(location);
+  static async open(
+    location: VindexLocation, signal: AbortSignal, step: (label: string) => void, store: BlockStore | null = null,
+  ): Promise<Session> {
+    const sources = new SourceSet(location, store);
     if (!sources.has('index.json')) {
       const names = location.files.map((f) => f.name);
       throw new Error(

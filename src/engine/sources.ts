@@ -2,6 +2,7 @@ import type { ByteSource, FileEntry, VindexLocation } from '../io/ByteSource';
 import { fileSource } from '../io/fileSource';
 import { httpSource } from '../io/httpSource';
 import { blockCache } from '../io/blockCache';
+import { persistentBlocks, type BlockStore, type PersistentStats } from '../io/persistentBlocks';
 
 const MiB = 1024 * 1024;
 
@@ -12,13 +13,26 @@ function budgetFor(name: string): number {
   return 16 * MiB;
 }
 
-/** Opens the byte source of one file: Blob.slice for local files, cached HTTP Range reads otherwise. */
-export function sourceFor(entry: FileEntry): ByteSource {
+/** Big tensor files worth keeping on disk between visits. */
+const PERSISTED = new Set(['embeddings.bin', 'gate_vectors.bin', 'down_features.bin']);
+
+/**
+ * Opens the byte source of one file: Blob.slice for local files, cached HTTP Range reads otherwise;
+ * remote tensor files also go through the persistent block store (keyed by source key, which pins
+ * the Hub commit, plus file name and size) when one is given.
+ */
+export function sourceFor(entry: FileEntry, persist?: { store: BlockStore; sourceKey: string; stats: Map<string, () => PersistentStats> }): ByteSource {
   if (entry.file) return fileSource(entry.file);
   if (!entry.url) throw new Error(`${entry.name}: neither a URL nor a local file`);
+  let inner: ByteSource = httpSource(entry.url, { size: entry.size });
+  if (persist && PERSISTED.has(entry.name)) {
+    const p = persistentBlocks(inner, persist.store, `${persist.sourceKey}/${entry.name}/${entry.size}`, MiB);
+    persist.stats.set(entry.name, p.stats);
+    inner = p;
+  }
   // why 1 MiB blocks: a one-token query then reads at most 2 MiB of embeddings.bin, while merged runs of
   // adjacent blocks (up to 32 MiB per request) keep the request count low for the Hub's rate limits.
-  return blockCache(httpSource(entry.url, { size: entry.size }), {
+  return blockCache(inner, {
     blockSize: MiB,
     maxRequestBytes: 32 * MiB,
     concurrency: 3,
@@ -33,8 +47,18 @@ export class SourceSet {
   /** Bytes delivered by reads, for benchmarks and the UI. */
   bytesRead = 0;
 
-  constructor(location: VindexLocation) {
+  private readonly persistStats = new Map<string, () => PersistentStats>();
+
+  constructor(
+    private readonly location: VindexLocation,
+    private readonly store: BlockStore | null = null,
+  ) {
     this.entries = new Map(location.files.map((f) => [f.name, f]));
+  }
+
+  /** Why the persistent cache stopped writing blocks of a file (quota), or null. */
+  cacheProblem(name: string): string | null {
+    return this.persistStats.get(name)?.().writeProblem ?? null;
   }
 
   /** True when the vindex has this file. */
@@ -53,7 +77,7 @@ export class SourceSet {
     if (!s) {
       const entry = this.entries.get(name);
       if (!entry) throw new Error(`${name}: this vindex has no such file`);
-      s = sourceFor(entry);
+      s = sourceFor(entry, this.store ? { store: this.store, sourceKey: this.location.key, stats: this.persistStats } : undefined);
       this.opened.set(name, s);
     }
     return s;

@@ -8,6 +8,8 @@ export interface Settings {
   gateBudgetMiB: number;
   /** How many rows the Top features table shows. */
   topN: number;
+  /** Size limit of the persistent block cache (OPFS), MiB; 0 disables it. */
+  cacheLimitMiB: number;
 }
 
 /** The zustand store: user intent only (what to open and what to look at). Results live in TanStack. */
@@ -31,14 +33,15 @@ export interface AppState extends ViewState {
 const SETTINGS_KEY = 'vindex-explorer:settings';
 
 function loadSettings(): Settings {
-  const dflt: Settings = { gateBudgetMiB: 1024, topN: 20 };
+  const dflt: Settings = { gateBudgetMiB: 1024, topN: 20, cacheLimitMiB: 2048 };
   try {
     const raw = globalThis.localStorage?.getItem(SETTINGS_KEY);
     if (!raw) return dflt;
     const s = JSON.parse(raw) as Partial<Settings>;
     return {
       gateBudgetMiB: Number.isFinite(s.gateBudgetMiB) && s.gateBudgetMiB! > 0 ? s.gateBudgetMiB! : dflt.gateBudgetMiB,
-      topN: Number.isInteger(s.topN) && s.topN! > 0 && s.topN! <= 500 ? s.topN! : dflt.topN,
+      topN: Number.isInteger(s.topN) && s.topN! > 0 && s.topN! <= 100000 ? s.topN! : dflt.topN,
+      cacheLimitMiB: Number.isFinite(s.cacheLimitMiB) && s.cacheLimitMiB! >= 0 ? s.cacheLimitMiB! : dflt.cacheLimitMiB,
     };
   } catch {
     return dflt; // private mode or corrupt JSON: defaults are fine

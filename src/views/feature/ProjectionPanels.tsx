@@ -26,8 +26,9 @@ function ProjectionTables({ res, name, stem, meta }: { res: ProjectionResult; na
           <OutputBars items={res.byCos.slice(0, 15).map((t) => ({ text: tokenText(t), score: t.score }))} label={`${name} by cosine`} />
         </div>
       </div>
+      {res.cacheNote && <p className="notice">{res.cacheNote}</p>}
       <p className="muted">
-        Read {formatBytes(res.bytesRead)} of embeddings.bin.{' '}
+        Read {formatBytes(res.bytesRead)} of embeddings.bin (from the network or the persistent cache).{' '}
         <button type="button" onClick={() => downloadText(`${stem}.json`, JSON.stringify({ ...meta, ...res }, null, 2), 'application/json')}>JSON</button>{' '}
         <button
           type="button"
