@@ -22,7 +22,8 @@ export async function encodeQuery(session: Session, q: string): Promise<EncodedQ
   const kept = ids.filter((id) => id < V);
   const skipped = ids.filter((id) => id >= V);
   const texts = await decodeIds(session, kept);
-  return { tokens: kept.map((id, i) => ({ id, text: texts[i] })), skipped };
+  const tokenizer = parsed.kind === 'ids' ? 'token ids (no tokenizer needed)' : session.tokenizer.status().label;
+  return { tokens: kept.map((id, i) => ({ id, text: texts[i] })), skipped, tokenizer };
 }
 
 /** Display strings for ids: the tokenizer's decoding (special tokens skipped, trimmed) or "#id". */

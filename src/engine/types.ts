@@ -61,6 +61,8 @@ export interface EncodedQuery {
   tokens: QueryToken[];
   /** Ids that were dropped (≥ V) — reported, not scored. */
   skipped: number[];
+  /** Which tokenizer encoded the text (or "token ids" for #id queries). */
+  tokenizer: string;
 }
 
 /** Progress of a long operation. */

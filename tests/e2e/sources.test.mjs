@@ -147,3 +147,31 @@ test('bad index.json, truncated embeddings and absurd dimensions each name the f
   assert.match(text, /embeddings\.bin/);
   assert.ok(text.includes(String(te.files['embeddings.bin'].bytes)), 'the actual size is named');
 });
+
+test('a Hub vindex without tokenizer.json uses its base model\'s tokenizer from the Hub, and says so', async () => {
+  const { mkdtempSync, cpSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'vindex-card-'));
+  cpSync(join(FIXTURES, 'compact'), dir, { recursive: true });
+  writeFileSync(join(dir, 'README.md'), '---\nbase_model: tester/base\nlicense: mit\n---\n# compact vindex with a base model\n');
+  const hub = await startVindexServer({
+    hubRepos: {
+      'model:tester/compact-card': { dir, sha: 'f6'.repeat(20) },
+      'model:tester/base': { dir: join(FIXTURES, 'larql-v2-f32'), sha: 'a7'.repeat(20) },
+    },
+  });
+  try {
+    const base = expected('larql-v2-f32').tokenizer.texts.find((t) => t.text === 'Paris');
+    const { page, errors } = await newPage(chrome.browser);
+    await page.goto(`${app.url}?src=hf:tester/compact-card&endpoint=${encodeURIComponent(hub.origin)}&view=token&q=Paris`);
+    await waitScored(page);
+    const tokens = await page.getByLabel('Query tokens').innerText();
+    assert.match(tokens, new RegExp(`#${base.ids[0]}\\b`));
+    assert.match(tokens, /base model tester\/base/);
+    assert.ok(hub.requests.some((r) => r.path.endsWith('/tester/base/resolve/main/tokenizer.json')), 'the base tokenizer was fetched');
+    assert.deepEqual(realErrors(errors), []);
+  } finally {
+    await hub.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

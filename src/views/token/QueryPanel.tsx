@@ -82,6 +82,7 @@ export function QueryPanel(props: { vindex: OpenedVindex; q: string; metric: Met
             {showToken(t.text)} <span className="muted">#{t.id}</span>
           </span>
         ))}
+        {encoded.data && <span className="muted">({encoded.data.tokenizer})</span>}
         {encoded.data && encoded.data.skipped.length > 0 && (
           <span role="alert">ids ≥ vocabulary size {vindex.description.vocabSize} skipped: {encoded.data.skipped.map((i) => `#${i}`).join(', ')}</span>
         )}
