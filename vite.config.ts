@@ -9,6 +9,7 @@ export default defineConfig({
   build: { target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 1500 },
   test: {
     include: ['tests/unit/**/*.test.ts'],
+    globalSetup: ['tests/unit/globalSetup.ts'],
     environment: 'node',
     pool: 'threads',
     testTimeout: 30000,

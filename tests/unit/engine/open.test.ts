@@ -158,7 +158,7 @@ describe('engine.encode / decode', () => {
       }
       const V = e.vocab_size;
       const all = await engine.encode(key, `#${V}, #${V + 5}`);
-      expect(all).toEqual({ tokens: [], skipped: [V, V + 5] });
+      expect(all).toEqual({ tokens: [], skipped: [V, V + 5], tokenizer: 'token ids (no tokenizer needed)' });
       // …and a query left with no tokens cannot be scored
       const err = await rejection(scoreGrid(engine, key, all.tokens.map((t) => t.id), 'dot', e.num_layers));
       expect(err.message).toMatch(/no tokens/);
