@@ -68,7 +68,7 @@ test('a token query finds the planted capital feature at the top, with the refer
 
   // metric dot, rank abs, through the controls; the URL follows
   await page.getByLabel('Metric').selectOption('dot');
-  await waitScored(page);
+  await page.getByText(/^Scored \d+ of \d+ layers for “Paris” \(dot\)/).waitFor();
   const dotTop = await readTopFeatures(page);
   assert.deepEqual([dotTop[0].layer, dotTop[0].feature], [capital.layer, capital.feature]);
   assert.ok(Math.abs(dotTop[0].score - q.dot) < 1e-2, `${dotTop[0].score} vs ${q.dot}`);
@@ -94,8 +94,9 @@ test('clicking a top feature opens its feature view with the stored output token
   assert.deepEqual(items.map((s) => s.trim()), capital.down_meta_top_tokens.map((s) => s.trim()));
   assert.match(page.url(), new RegExp(`view=feature.*layer=${capital.layer}.*feature=${capital.feature}`));
   await page.reload();
-  await region.waitFor();
-  assert.equal(await region.getByRole('list', { name: 'Output tokens' }).getByRole('listitem').count(), capital.down_meta_top_tokens.length);
+  const list = region.getByRole('list', { name: 'Output tokens' });
+  await list.getByRole('listitem').first().waitFor();
+  assert.equal(await list.getByRole('listitem').count(), capital.down_meta_top_tokens.length);
   assert.deepEqual(realErrors(errors), []);
 });
 
@@ -121,7 +122,7 @@ test('an out-of-range feature permalink gives an alert naming the range, and the
   await page.getByRole('tab', { name: 'Token' }).click();
   await page.getByLabel('Query', { exact: true }).fill('Berlin');
   await page.getByRole('button', { name: 'Score', exact: true }).click();
-  await waitScored(page);
+  await waitScored(page, 30000, 'Berlin');
   const top = await readTopFeatures(page);
   assert.deepEqual([top[0].layer, top[0].feature], [capital.layer, capital.feature]);
   assert.deepEqual(realErrors(errors), []);

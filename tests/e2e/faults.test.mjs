@@ -48,8 +48,7 @@ async function expectRecovers(page) {
   hub.setFault('gate_vectors.bin', null);
   await page.getByLabel('Query', { exact: true }).fill(`#${berlin}`);
   await page.getByRole('button', { name: 'Score', exact: true }).click();
-  await waitScored(page);
-  await page.waitForFunction(() => !document.querySelector('[role=alert]') || true);
+  await waitScored(page, 30000, `#${berlin}`);
   const top = await readTopFeatures(page);
   assert.deepEqual([top[0].layer, top[0].feature], [capital.layer, capital.feature]);
 }

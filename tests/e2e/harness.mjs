@@ -54,9 +54,10 @@ export async function readTopFeatures(page, name = 'Top features') {
   return rows.map((cells) => ({ layer: Number(cells[0]), feature: Number(cells[1]), score: Number(cells[2].replace('+inf', 'Infinity').replace('-inf', '-Infinity')), text: cells }));
 }
 
-/** Waits until the token view says scoring is complete. */
-export async function waitScored(page, timeout = 30000) {
-  await page.getByText(/^Scored \d+ of \d+ layers/).first().waitFor({ timeout });
+/** Waits until the token view says scoring is complete (for query `q` when given, so a stale grid never counts). */
+export async function waitScored(page, timeout = 30000, q = null) {
+  const quoted = q === null ? '' : ` for “${q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}”`;
+  await page.getByText(new RegExp(`^Scored \\d+ of \\d+ layers${quoted}`)).first().waitFor({ timeout });
 }
 
 /**

@@ -137,7 +137,7 @@ test('the first heatmap reads only index.json, gate, embedding rows, tokenizer a
   data.requests.length = 0;
   await page.getByLabel('Query', { exact: true }).fill(`#${other}`);
   await page.getByRole('button', { name: 'Score', exact: true }).click();
-  await waitScored(page);
+  await waitScored(page, 30000, `#${other}`);
   await page.waitForTimeout(300);
   const second = files(data.requests).filter((f) => f !== 'down_meta.bin'); // new top features' stored outputs
   assert.ok(second.length >= 1, 'the new embedding row was read');

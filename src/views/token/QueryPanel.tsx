@@ -42,7 +42,7 @@ export function GridView(props: {
   return (
     <>
       <p className="muted">
-        {grid.complete ? 'Scored' : 'Scoring…'} {grid.scored} of {vindex.description.layers.filter((l) => l.numFeatures > 0).length} layers
+        {grid.complete ? 'Scored' : 'Scoring…'} {grid.scored} of {vindex.description.layers.filter((l) => l.numFeatures > 0).length} layers for “{meta.query}” ({meta.metric})
         {grid.complete ? ` · ${formatBytes(grid.bytesRead)} read` : ''}
         {grid.problems.some(Boolean) && ` · ${grid.problems.filter(Boolean).length} layer(s) unavailable`}
       </p>
