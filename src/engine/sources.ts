@@ -13,8 +13,14 @@ function budgetFor(name: string): number {
   return 16 * MiB;
 }
 
-/** Big tensor files worth keeping on disk between visits. */
-const PERSISTED = new Set(['embeddings.bin', 'gate_vectors.bin', 'down_features.bin']);
+/**
+ * Tensor files kept on disk between visits. The gate only up to a size: OPFS writes run on the scoring
+ * worker's thread, and persisting a 1.78 GB Gemma-size gate doubled the first heatmap's time in
+ * `npm run bench` (17.6 s against 8.4 s); embeddings are always kept, since a full projection reads
+ * them whole and is the slow path that a second feature or a reload repeats.
+ */
+const PERSISTED = new Set(['embeddings.bin', 'down_features.bin']);
+const PERSISTED_GATE_MAX = 256 * MiB;
 
 /**
  * Opens the byte source of one file: Blob.slice for local files, cached HTTP Range reads otherwise;
@@ -25,7 +31,8 @@ export function sourceFor(entry: FileEntry, persist?: { store: BlockStore; sourc
   if (entry.file) return fileSource(entry.file);
   if (!entry.url) throw new Error(`${entry.name}: neither a URL nor a local file`);
   let inner: ByteSource = httpSource(entry.url, { size: entry.size });
-  if (persist && PERSISTED.has(entry.name)) {
+  const keep = PERSISTED.has(entry.name) || (entry.name === 'gate_vectors.bin' && entry.size <= PERSISTED_GATE_MAX);
+  if (persist && keep) {
     const p = persistentBlocks(inner, persist.store, `${persist.sourceKey}/${entry.name}/${entry.size}`, MiB);
     persist.stats.set(entry.name, p.stats);
     inner = p;

@@ -2,6 +2,31 @@ import type { BlockStore } from './persistentBlocks';
 
 const ROOT = 'vindex-explorer-blocks-v1';
 
+/** Minimal shape of a FileSystemSyncAccessHandle (dedicated workers only). */
+interface SyncHandle {
+  getSize(): number;
+  read(buf: Uint8Array, opts: { at: number }): number;
+  write(buf: Uint8Array, opts: { at: number }): number;
+  truncate(n: number): void;
+  flush(): void;
+  close(): void;
+}
+
+/**
+ * A sync access handle when this context offers one. Why: in a dedicated worker it writes a block in
+ * place, while createWritable() writes a swap file and renames it per block, which made caching the
+ * 1.78 GB gate of a Gemma-size vindex cost more than fetching it.
+ */
+async function openSync(fh: FileSystemFileHandle): Promise<SyncHandle | null> {
+  const open = (fh as unknown as { createSyncAccessHandle?: () => Promise<SyncHandle> }).createSyncAccessHandle;
+  if (typeof open !== 'function') return null;
+  try {
+    return await open.call(fh);
+  } catch {
+    return null; // another handle holds the file (a concurrent read), or not a dedicated worker
+  }
+}
+
 /** A filesystem-safe folder name for a store key (FNV-1a 64-bit hex plus a readable prefix). */
 function folderName(key: string): string {
   let h1 = 0x811c9dc5;
@@ -64,6 +89,16 @@ export function opfsBlockStore(limitBytes: () => number): BlockStore {
     async get(key, block) {
       try {
         const fh = await (await dir(key)).getFileHandle(String(block));
+        const sync = await openSync(fh);
+        if (sync) {
+          try {
+            const out = new Uint8Array(sync.getSize());
+            sync.read(out, { at: 0 });
+            return out;
+          } finally {
+            sync.close();
+          }
+        }
         return new Uint8Array(await (await fh.getFile()).arrayBuffer());
       } catch {
         return null; // absent (NotFoundError) or unreadable: read from the network instead
@@ -74,6 +109,19 @@ export function opfsBlockStore(limitBytes: () => number): BlockStore {
       const list = await inventory(); // before writing, so the scan does not count this block twice
       const d = await dir(key);
       const fh = await d.getFileHandle(String(block), { create: true });
+      const sync = await openSync(fh);
+      if (sync) {
+        try {
+          sync.truncate(0);
+          sync.write(bytes, { at: 0 });
+          sync.flush();
+        } finally {
+          sync.close();
+        }
+        list.push({ dir: folderName(key), name: String(block), bytes: bytes.byteLength, at: Date.now() });
+        await evict();
+        return;
+      }
       const w = await fh.createWritable();
       try {
         await w.write(bytes as Uint8Array<ArrayBuffer>);
