@@ -6,7 +6,8 @@ import { useEncoded } from '../../queries/scores';
 import { useApp } from '../../state/store';
 import { errorText, isAbort } from '../../state/activity';
 import { formatScore } from '../common/format';
-import { toCsv, downloadText } from './exportFeature';
+import { toCsv } from './toCsv';
+import { download } from '../common/download';
 
 const DEFAULTS: DescribeOptions = { perLayer: 20, minScore: 5, cleanAt: 20, moderateAt: 10 };
 
@@ -46,9 +47,9 @@ export function DescribePanel({ vindex }: { vindex: OpenedVindex }) {
         <>
           <p>
             Signal: <strong>{r.data.signal}</strong> (max {formatScore(r.data.maxScore)}), {r.data.edges.length} edges.{' '}
-            <button type="button" onClick={() => downloadText('describe.csv', toCsv(['token', 'score', 'layer', 'feature', 'band'],
+            <button type="button" onClick={() => download('describe.csv', toCsv(['token', 'score', 'layer', 'feature', 'band'],
               r.data!.edges.map((e) => [e.token, e.score, e.layer, e.feature, e.band]), { source: vindex.location.src, query: q, ...opts }), 'text/csv')}>CSV</button>{' '}
-            <button type="button" onClick={() => downloadText('describe.json', JSON.stringify({ source: vindex.location.src, query: q, options: opts, ...r.data }, null, 2), 'application/json')}>JSON</button>
+            <button type="button" onClick={() => download('describe.json', JSON.stringify({ source: vindex.location.src, query: q, options: opts, ...r.data }, null, 2), 'application/json')}>JSON</button>
           </p>
           {(['syntax', 'knowledge', 'output', null] as const).map((band) => {
             const edges = r.data!.edges.filter((e) => e.band === band);

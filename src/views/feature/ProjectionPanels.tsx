@@ -5,7 +5,8 @@ import { useProjection } from '../../queries/features';
 import { errorText, isAbort } from '../../state/activity';
 import { formatScore, showToken, formatBytes } from '../common/format';
 import { OutputBars } from './OutputBars';
-import { toCsv, downloadText } from './exportFeature';
+import { toCsv } from './toCsv';
+import { download } from '../common/download';
 
 const K = 30;
 
@@ -29,11 +30,11 @@ function ProjectionTables({ res, name, stem, meta }: { res: ProjectionResult; na
       {res.cacheNote && <p className="notice">{res.cacheNote}</p>}
       <p className="muted">
         Read {formatBytes(res.bytesRead)} of embeddings.bin (from the network or the persistent cache).{' '}
-        <button type="button" onClick={() => downloadText(`${stem}.json`, JSON.stringify({ ...meta, ...res }, null, 2), 'application/json')}>JSON</button>{' '}
+        <button type="button" onClick={() => download(`${stem}.json`, JSON.stringify({ ...meta, ...res }, null, 2), 'application/json')}>JSON</button>{' '}
         <button
           type="button"
           onClick={() =>
-            downloadText(`${stem}.csv`, toCsv(['kind', 'rank', 'id', 'token', 'score'], [
+            download(`${stem}.csv`, toCsv(['kind', 'rank', 'id', 'token', 'score'], [
               ...res.byDot.map((t, i) => ['dot', i + 1, t.id, t.text, t.score]),
               ...res.byCos.map((t, i) => ['cos', i + 1, t.id, t.text, t.score]),
             ], meta), 'text/csv')

@@ -6,7 +6,8 @@ import { useEncoded } from '../../queries/scores';
 import { useApp } from '../../state/store';
 import { errorText, isAbort } from '../../state/activity';
 import { formatScore, showToken } from '../common/format';
-import { toCsv, downloadText } from './exportFeature';
+import { toCsv } from './toCsv';
+import { download } from '../common/download';
 
 const open = (layer: number, feature: number) => useApp.getState().selectFeature(layer, feature);
 
@@ -30,7 +31,7 @@ export function NeighboursPanel({ vindex, detail }: { vindex: OpenedVindex; deta
         </select>
         <button type="button" onClick={() => setRun(true)} disabled={n.isFetching}>Find neighbours</button>
         {n.data && (
-          <button type="button" onClick={() => downloadText(`L${detail.layer}-F${detail.feature}-neighbours.csv`,
+          <button type="button" onClick={() => download(`L${detail.layer}-F${detail.feature}-neighbours.csv`,
             toCsv(['layer', 'feature', 'cosine', 'top'], n.data.map((x) => [x.layer, x.feature, x.cosine, x.top]), { source: vindex.location.src, vector, scope }), 'text/csv')}>
             CSV
           </button>

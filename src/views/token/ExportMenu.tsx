@@ -1,15 +1,7 @@
 import type { RefObject } from 'react';
 import type { TopKHit } from '../../compute/topK';
+import { download } from '../common/download';
 import { scoresCsv, scoresNpy, topCsv, topJson, pngWithText, heatmapSvg, type ExportMeta } from './exporters';
-
-function download(name: string, data: BlobPart, type: string) {
-  const url = URL.createObjectURL(new Blob([data], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 async function canvasPng(c: HTMLCanvasElement): Promise<Uint8Array> {
   const blob = await new Promise<Blob | null>((r) => c.toBlob(r, 'image/png'));

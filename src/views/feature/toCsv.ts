@@ -7,13 +7,3 @@ export function toCsv(header: string[], rows: (string | number | null)[][], meta
   const comments = Object.entries(meta).map(([k, v]) => `# ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
   return [...comments, header.join(','), ...rows.map((r) => r.map(q).join(','))].join('\n') + '\n';
 }
-
-/** Triggers a download of text. */
-export function downloadText(name: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
