@@ -100,3 +100,23 @@ test('a server that ignores Range on a large file gets a clear alert instead of 
   await page.getByRole('button', { name: 'Open demo' }).click();
   await page.getByRole('region', { name: 'Overview' }).waitFor();
 });
+
+test('a slow read can be cancelled from its progress bar; pressing Score again retries and succeeds', async () => {
+  const { page } = await newPage(chrome.browser);
+  await page.goto(demoUrl(paris).replace('view=token', 'view=overview'));
+  await page.getByRole('region', { name: 'Overview' }).waitFor();
+  hub.setFault('gate_vectors.bin', { type: 'delay', ms: 4000 });
+  await page.getByRole('tab', { name: 'Token' }).click();
+  await page.getByLabel('Query', { exact: true }).fill(`#${paris}`);
+  await page.getByRole('button', { name: 'Score', exact: true }).click();
+  const bar = page.getByRole('progressbar', { name: /Scoring/ });
+  await bar.waitFor();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await bar.waitFor({ state: 'detached' });
+  assert.equal(await page.getByRole('alert').count(), 0, 'a cancel is not an error');
+  hub.setFault('gate_vectors.bin', null);
+  await page.getByRole('button', { name: 'Score', exact: true }).click();
+  await waitScored(page, 30000, `#${paris}`);
+  const top = await readTopFeatures(page);
+  assert.deepEqual([top[0].layer, top[0].feature], [capital.layer, capital.feature]);
+});

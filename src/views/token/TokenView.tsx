@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import type { OpenedVindex } from '../../engine/types';
 import { useApp } from '../../state/store';
 import type { Metric, Rank } from '../../state/permalink';
@@ -11,6 +12,7 @@ export function TokenView({ vindex }: { vindex: OpenedVindex }) {
   const [text, setText] = useState(q);
   const [text2, setText2] = useState(q2);
   const [comparing, setComparing] = useState(q2 !== '');
+  const client = useQueryClient();
   useEffect(() => setText(q), [q]);
   useEffect(() => setText2(q2), [q2]);
 
@@ -20,6 +22,8 @@ export function TokenView({ vindex }: { vindex: OpenedVindex }) {
         className="query-form"
         onSubmit={(e) => {
           e.preventDefault();
+          // Pressing Score again after a cancel or an error retries: the same key would otherwise stay failed.
+          void client.refetchQueries({ type: 'active', predicate: (x) => x.state.status === 'error' && (x.queryKey[0] === 'scores' || x.queryKey[0] === 'encode') });
           useApp.getState().setQuery(text.trim());
           useApp.getState().setQuery2(comparing ? text2.trim() : '');
         }}
