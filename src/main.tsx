@@ -10,7 +10,6 @@ const queryClient = new QueryClient({
   defaultOptions: { queries: { refetchOnWindowFocus: false, retry: false } },
 });
 
-(globalThis as unknown as { __qc: QueryClient }).__qc = queryClient;
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <ErrorBoundary>
