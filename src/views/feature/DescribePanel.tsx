@@ -46,7 +46,7 @@ export function DescribePanel({ vindex }: { vindex: OpenedVindex }) {
       {r.data && (
         <>
           <p>
-            Signal: <strong>{r.data.signal}</strong> (max {formatScore(r.data.maxScore)}), {r.data.edges.length} edges.{' '}
+            Signal: <strong>{r.data.signal}</strong> (max {formatScore(r.data.maxScore)}), {r.data.edges.length} {r.data.edges.length === 1 ? "edge" : "edges"}.{' '}
             <button type="button" onClick={() => download('describe.csv', toCsv(['token', 'score', 'layer', 'feature', 'band'],
               r.data!.edges.map((e) => [e.token, e.score, e.layer, e.feature, e.band]), { source: vindex.location.src, query: q, ...opts }), 'text/csv')}>CSV</button>{' '}
             <button type="button" onClick={() => download('describe.json', JSON.stringify({ source: vindex.location.src, query: q, options: opts, ...r.data }, null, 2), 'application/json')}>JSON</button>
