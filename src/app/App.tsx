@@ -34,6 +34,8 @@ export function App() {
   }, [vindex.error]);
 
   const needsDrop = isLocalSrc(src) && !location;
+  const opened = vindex.data?.location.src ?? null;
+  const otherFolder = isLocalSrc(src) && location && opened && opened !== src;
 
   return (
     <div className={dragging ? 'app dragging' : 'app'}>
@@ -48,6 +50,12 @@ export function App() {
         <p className="notice" role="status">
           This link points to a local folder ({src?.slice('local:'.length)}). Drop that folder on the page, or pick it,
           to reopen the view.
+        </p>
+      )}
+      {otherFolder && (
+        <p className="notice" role="status">
+          This folder is {opened?.slice('local:'.length)}; the link was made for {src?.slice('local:'.length)}. The view may
+          not match.
         </p>
       )}
       {vindex.data ? (

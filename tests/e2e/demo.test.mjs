@@ -127,3 +127,29 @@ test('an out-of-range feature permalink gives an alert naming the range, and the
   assert.deepEqual([top[0].layer, top[0].feature], [capital.layer, capital.feature]);
   assert.deepEqual(realErrors(errors), []);
 });
+
+test('the wheel zooms the feature axis, and a hovered cell shows its layer, feature, score and outputs', async () => {
+  const { page, errors } = await newPage(chrome.browser);
+  await page.goto(`${app.url}?src=demo&view=token&q=Paris`);
+  await waitScored(page);
+  const heat = page.getByRole('img', { name: /^Heatmap/ });
+  const box = await heat.boundingBox();
+  const ticks = () => page.locator('svg.axis g[transform^="translate"] text').allTextContents();
+  const before = (await ticks()).map(Number).filter(Number.isFinite);
+  assert.equal(Math.min(...before), 0);
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  for (let i = 0; i < 5; i++) await page.mouse.wheel(0, -300);
+  await page.waitForFunction(() => {
+    const t = [...document.querySelectorAll('svg.axis g[transform^="translate"] text')].map((e) => Number(e.textContent)).filter(Number.isFinite);
+    return t.length > 0 && Math.min(...t) > 0;
+  });
+  const after = (await ticks()).map(Number).filter(Number.isFinite);
+  assert.ok(Math.min(...after) > 0 && Math.max(...after) < 512, `zoomed ticks ${after}`);
+  // hover: the tooltip names the cell under the pointer and, from down_meta, what it says
+  await page.mouse.move(box.x + box.width / 2, box.y + (capital.layer + 0.5) * (box.height / 12));
+  const tip = page.locator('.tooltip');
+  await tip.waitFor();
+  assert.match(await tip.innerText(), new RegExp(`L${capital.layer} F\\d+ score`));
+  await tip.getByText(/says:/).waitFor();
+  assert.deepEqual(realErrors(errors), []);
+});

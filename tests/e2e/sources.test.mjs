@@ -175,3 +175,29 @@ test('a Hub vindex without tokenizer.json uses its base model\'s tokenizer from 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a local-folder permalink asks for the folder again, restores the view, and notices a different folder', async () => {
+  const { page, errors } = await newPage(chrome.browser);
+  await page.goto(app.url);
+  await page.getByLabel('Pick folder').setInputFiles(join(FIXTURES, 'larql-v2-f32'));
+  await page.getByRole('region', { name: 'Overview' }).waitFor();
+  await page.getByRole('tab', { name: 'Feature' }).click();
+  await page.getByLabel('Layer', { exact: true }).fill('1');
+  await page.getByLabel('Feature', { exact: true }).fill('4');
+  await page.getByRole('button', { name: 'Show' }).click();
+  await page.waitForURL(/src=local%3A.*view=feature.*layer=1&feature=4/);
+  const link = page.url();
+
+  const again = await newPage(chrome.browser);
+  await again.page.goto(link);
+  await again.page.getByText(/Drop that folder on the page, or pick it/).waitFor();
+  await again.page.getByLabel('Pick folder').setInputFiles(join(FIXTURES, 'larql-v2-f32'));
+  await again.page.getByRole('region', { name: 'Feature L1 F4' }).waitFor();
+  assert.equal(await again.page.getByText(/the link was made for/).count(), 0);
+
+  const other = await newPage(chrome.browser);
+  await other.page.goto(link);
+  await other.page.getByLabel('Pick folder').setInputFiles(join(FIXTURES, 'larql-v2-f16'));
+  await other.page.getByText(/the link was made for/).waitFor();
+  assert.deepEqual(realErrors([...errors, ...again.errors, ...other.errors]), []);
+});

@@ -8,7 +8,9 @@ export function openLocalFiles(files: File[]): void {
   try {
     const location = locationFromFiles(files);
     useActivity.getState().clearAlerts();
-    useApp.getState().setLocation(location, null);
+    // Keep a local permalink's identity, so the app can say when the dropped folder is another vindex.
+    const prev = useApp.getState().src;
+    useApp.getState().setLocation(location, prev?.startsWith('local:') ? prev : null);
   } catch (e) {
     useActivity.getState().alert(errorText(e));
   }
