@@ -52,12 +52,14 @@ export async function describeEntity(
     },
     signal,
   );
-  const entity = (await decodeIds(session, ids)).join('').trim().toLowerCase();
+  // tokens are decoded one by one and trimmed, so a multi-token entity is rejoined with spaces
+  const entity = (await decodeIds(session, ids)).filter(Boolean).join(' ').trim().toLowerCase();
+  const entityWords = new Set(entity.split(/\s+/));
   const merged = new Map<string, DescribeEdge>();
   for (const h of hits) {
     const [out] = await dm.outputs(h.layer, [h.feature], signal);
     const top = out.tokens[0]?.text.trim();
-    if (!top || !isContentWord(top) || top.toLowerCase() === entity) continue;
+    if (!top || !isContentWord(top) || top.toLowerCase() === entity || entityWords.has(top.toLowerCase())) continue;
     const key = top.toLowerCase();
     const prev = merged.get(key);
     const band = bandOfLayer(session.description.bands, h.layer);
