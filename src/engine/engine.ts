@@ -8,7 +8,9 @@ import { encodeQuery, decodeIds } from './tokens';
 import { FeatureOps } from './featureOps';
 import type { OpenedVindex } from './types';
 import { opfsBlockStore } from '../io/opfsBlockStore';
+import { offThreadBlockStore, type BlockWriterApi } from '../io/offThreadBlockStore';
 import type { BlockStore } from '../io/persistentBlocks';
+import { wrap } from 'comlink';
 
 const MiB = 1024 * 1024;
 
@@ -30,15 +32,24 @@ interface Entry {
   features: FeatureOps;
 }
 
+/**
+ * The persistent block store: OPFS written by a block-writer worker when this worker can start one,
+ * OPFS on this thread otherwise, and none outside browsers (Node: unit tests, benchmarks).
+ */
+function persistentStore(limit: () => number): BlockStore | null {
+  if (typeof navigator === 'undefined' || typeof navigator.storage?.getDirectory !== 'function') return null;
+  if (typeof Worker === 'undefined') return opfsBlockStore(limit);
+  const writer = new Worker(new URL('../../workers/blockWriter.worker.ts', import.meta.url), { type: 'module', name: 'block-writer' });
+  return offThreadBlockStore(wrap<BlockWriterApi>(writer), limit);
+}
+
 /** Creates the worker-side engine: opened sessions by key, cancellable operations by id. */
 export function createEngine(): EngineApi {
   const sessions = new Map<string, Entry>();
   const ops = new Map<string, AbortController>();
   let gateBudget = 1024 * MiB;
   let cacheLimit = 2048 * MiB;
-  // OPFS exists in browser workers only; in Node (unit tests, benchmarks) there is no persistent cache.
-  const store: BlockStore | null =
-    typeof navigator !== 'undefined' && typeof navigator.storage?.getDirectory === 'function' ? opfsBlockStore(() => cacheLimit) : null;
+  const store = persistentStore(() => cacheLimit);
 
   const entry = (key: string): Entry => {
     const e = sessions.get(key);

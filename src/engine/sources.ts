@@ -14,10 +14,10 @@ function budgetFor(name: string): number {
 }
 
 /**
- * Tensor files kept on disk between visits. The gate only up to a size: OPFS writes run on the scoring
- * worker's thread, and persisting a 1.78 GB Gemma-size gate doubled the first heatmap's time in
- * `npm run bench` (17.6 s against 8.4 s); embeddings are always kept, since a full projection reads
- * them whole and is the slow path that a second feature or a reload repeats.
+ * Tensor files kept on disk between visits. The gate only up to a size: writing a 1.78 GB Gemma-size
+ * gate to OPFS while it streams made the first heatmap take about twice as long in `npm run bench`
+ * (17 s against 8.4 s), even with the writes in their own worker, on a 2-core machine. Embeddings are
+ * always kept: a full projection reads them whole, and a second feature or a reload repeats that.
  */
 const PERSISTED = new Set(['embeddings.bin', 'down_features.bin']);
 const PERSISTED_GATE_MAX = 256 * MiB;

@@ -38,6 +38,17 @@ function folderName(key: string): string {
   return `${key.replace(/[^\w.-]+/g, '_').slice(-48)}-${h1.toString(16)}${h2.toString(16)}`;
 }
 
+/** Reads one stored block without locking it (getFile), for a reader beside a writer in another worker. */
+export async function opfsReadBlock(key: string, block: number): Promise<Uint8Array | null> {
+  try {
+    const root = await (await navigator.storage.getDirectory()).getDirectoryHandle(ROOT);
+    const fh = await (await root.getDirectoryHandle(folderName(key))).getFileHandle(String(block));
+    return new Uint8Array(await (await fh.getFile()).arrayBuffer());
+  } catch {
+    return null; // absent, or being written right now: read it from the network instead
+  }
+}
+
 /**
  * Blocks in the Origin Private File System, one file per block under a folder per (source, file).
  * Why OPFS: the Cache API cannot store 206 responses, and OPFS handles gigabytes without IndexedDB's
