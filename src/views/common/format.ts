@@ -28,3 +28,8 @@ export function showToken(text: string): string {
   if (text === '') return '∅';
   return text.replace(/\n/g, '↵').replace(/\t/g, '⇥');
 }
+
+/** Distinct display texts in order, for compact summaries ("Paris" and " Paris" both decode to "Paris"). */
+export function distinctTexts(texts: string[], max: number): string[] {
+  return [...new Set(texts.map(showToken))].slice(0, max);
+}

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { TopKHit } from '../../compute/topK';
 import { engine } from '../../queries/engine';
 import { keys } from '../../queries/keys';
-import { formatScore, showToken } from '../common/format';
+import { formatScore, distinctTexts } from '../common/format';
 
 function Extra({ vindexKey, layer, feature }: { vindexKey: string; layer: number; feature: number }) {
   const q = useQuery({
@@ -14,7 +14,7 @@ function Extra({ vindexKey, layer, feature }: { vindexKey: string; layer: number
   const tokens = q.data?.outputs?.tokens ?? [];
   return (
     <>
-      <td>{tokens.slice(0, 5).map((t) => showToken(t.text)).join(', ')}</td>
+      <td>{distinctTexts(tokens.map((t) => t.text), 5).join(', ')}</td>
       <td>{q.data?.label ? `${q.data.label.text} (${q.data.label.source})` : ''}</td>
     </>
   );
