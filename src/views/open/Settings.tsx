@@ -4,6 +4,28 @@ import { useApp } from '../../state/store';
 import { engine } from '../../queries/engine';
 import { formatBytes } from '../common/format';
 
+/** A labelled number input that reports only values within [min, max]. */
+function NumberSetting(props: { label: string; min: number; max?: number; step: number; value: number; onValue(v: number): void }) {
+  const { label, min, max = Infinity, step, value, onValue } = props;
+  return (
+    <label>
+      {label}
+      <input
+        type="number"
+        min={min}
+        max={Number.isFinite(max) ? max : undefined}
+        step={step}
+        value={value}
+        aria-label={label}
+        onChange={(e) => {
+          const v = Number(e.target.value);
+          if (Number.isFinite(v) && v >= min && v <= max) onValue(v);
+        }}
+      />
+    </label>
+  );
+}
+
 /** Settings: Hugging Face endpoint (like HF_ENDPOINT), gate memory budget and table size. */
 export function Settings() {
   const endpoint = useApp((s) => s.endpoint);
@@ -35,48 +57,12 @@ export function Settings() {
         </label>
         <button type="submit">Apply</button>
       </form>
-      <label>
-        Gate memory budget (MiB)
-        <input
-          type="number"
-          min={16}
-          step={64}
-          value={settings.gateBudgetMiB}
-          aria-label="Gate memory budget (MiB)"
-          onChange={(e) => {
-            const v = Number(e.target.value);
-            if (Number.isFinite(v) && v >= 16) useApp.getState().setSettings({ gateBudgetMiB: v });
-          }}
-        />
-      </label>
-      <label>
-        Top features shown
-        <input
-          type="number"
-          min={1}
-          max={100000}
-          value={settings.topN}
-          aria-label="Top features shown"
-          onChange={(e) => {
-            const v = Math.round(Number(e.target.value));
-            if (v >= 1 && v <= 100000) useApp.getState().setSettings({ topN: v });
-          }}
-        />
-      </label>
-      <label>
-        Persistent cache limit (MiB, 0 = off)
-        <input
-          type="number"
-          min={0}
-          step={256}
-          value={settings.cacheLimitMiB}
-          aria-label="Persistent cache limit (MiB)"
-          onChange={(e) => {
-            const v = Number(e.target.value);
-            if (Number.isFinite(v) && v >= 0) useApp.getState().setSettings({ cacheLimitMiB: v });
-          }}
-        />
-      </label>
+      <NumberSetting label="Gate memory budget (MiB)" min={16} step={64} value={settings.gateBudgetMiB}
+        onValue={(v) => useApp.getState().setSettings({ gateBudgetMiB: v })} />
+      <NumberSetting label="Top features shown" min={1} max={100000} step={1} value={settings.topN}
+        onValue={(v) => useApp.getState().setSettings({ topN: Math.round(v) })} />
+      <NumberSetting label="Persistent cache limit (MiB, 0 = off)" min={0} step={256} value={settings.cacheLimitMiB}
+        onValue={(v) => useApp.getState().setSettings({ cacheLimitMiB: v })} />
       <div>
         <span aria-label="Persistent cache usage">
           {usage.data
