@@ -1,5 +1,6 @@
 import type { VindexLocation } from '../io/ByteSource';
 import type { EncodedQuery, OpenedVindex, OverviewExtras } from './types';
+import type { CompareApi } from './compareApi';
 import type { FeatureDetail, ProjectionResult, Neighbour, Sayer, DescribeResult, DescribeOptions, TokenOutputs } from './featureTypes';
 
 /** Progress callback passed through comlink.proxy (throttled by the engine). */
@@ -18,7 +19,7 @@ export interface OpenRequest {
 }
 
 /** The worker's API (exposed by workers/vindex.worker.ts through comlink). */
-export interface EngineApi {
+export interface EngineApi extends CompareApi {
   /** Resolves a source and reads its metadata files. */
   open(req: OpenRequest, opId: string, onProgress: ProgressCallback): Promise<OpenedVindex>;
   /** The model card and manifest (read on first call). */

@@ -11,6 +11,7 @@ import { opfsBlockStore } from '../io/opfsBlockStore';
 import { offThreadBlockStore, type BlockWriterApi } from '../io/offThreadBlockStore';
 import type { BlockStore } from '../io/persistentBlocks';
 import { wrap } from 'comlink';
+import { compareApi } from './compareApi';
 
 const MiB = 1024 * 1024;
 
@@ -162,5 +163,7 @@ export function createEngine(): EngineApi {
     async describe(key, opId, ids, opts, onProgress) {
       return run(opId, (signal) => entry(key).features.describe(ids, opts, throttle(onProgress), signal));
     },
+
+    ...compareApi(entry, run, throttle),
   };
 }
