@@ -12,12 +12,16 @@ import { Overview } from '../views/overview/Overview';
 import { TokenView } from '../views/token/TokenView';
 import { FeatureView } from '../views/feature/FeatureView';
 import { Settings } from '../views/open/Settings';
+import { CompareBar } from '../views/compare/CompareBar';
+import { CompareView } from '../views/compare/CompareView';
+import { useVindexB } from '../queries/compare';
 import type { ViewName } from '../state/permalink';
 
 const TABS: { view: ViewName; label: string }[] = [
   { view: 'overview', label: 'Overview' },
   { view: 'token', label: 'Token' },
   { view: 'feature', label: 'Feature' },
+  { view: 'compare', label: 'Compare' },
 ];
 
 /** The whole app: source bar, alerts, progress, and the selected view of the opened vindex. */
@@ -27,7 +31,8 @@ export function App() {
   const src = useApp((s) => s.src);
   const location = useApp((s) => s.location);
   const dragging = useFolderDrop();
-  usePermalink(vindex.data?.location.src ?? null);
+  const vindexB = useVindexB();
+  usePermalink(vindex.data?.location.src ?? null, vindexB.data?.location.src ?? null);
 
   useEffect(() => {
     if (vindex.error && !isAbort(vindex.error)) useActivity.getState().alert(errorText(vindex.error));
@@ -60,6 +65,7 @@ export function App() {
       )}
       {vindex.data ? (
         <>
+          <CompareBar />
           <nav className="tabs" role="tablist" aria-label="Views">
             {TABS.map((t) => (
               <button
@@ -78,6 +84,7 @@ export function App() {
             {view === 'overview' && <Overview vindex={vindex.data} />}
             {view === 'token' && <TokenView vindex={vindex.data} />}
             {view === 'feature' && <FeatureView vindex={vindex.data} />}
+            {view === 'compare' && <CompareView vindex={vindex.data} />}
           </main>
         </>
       ) : (

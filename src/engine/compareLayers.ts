@@ -154,22 +154,6 @@ function compute(A: CompareSide, B: CompareSide, p: LayerPlan, data: Loaded, mov
   return r;
 }
 
-/** Notes about the pair as a whole, shown above the table. */
-export function compareNotes(A: CompareSide, B: CompareSide): string[] {
-  const dA = A.session.description;
-  const dB = B.session.description;
-  const notes: string[] = [];
-  if (A.session === B.session) notes.push('A and B are the same vindex: every similarity is 1 by construction.');
-  if (dA.hiddenSize !== dB.hiddenSize) {
-    notes.push(`Hidden sizes differ (A ${dA.hiddenSize}, B ${dB.hiddenSize}): no row or subspace of one lives in the other's space, so the similarity columns stay empty. The token view still shows both heatmaps.`);
-  }
-  if (dA.numLayers !== dB.numLayers) notes.push(`A has ${dA.numLayers} layers, B has ${dB.numLayers}: layers are compared by number.`);
-  if (dA.flavour === 'compact' || dB.flavour === 'compact') {
-    notes.push('Rows of a compact vindex are SVD directions (arbitrary sign, no neuron identity): row similarity means something only between versions of one vindex; subspace similarity ignores order and sign.');
-  }
-  return notes;
-}
-
 /**
  * Compares two vindexes layer by layer (gate row similarity, gate and down subspace similarity),
  * reading the next layer while the current one is computed. Reads are bounded: full gate layers only
@@ -207,5 +191,5 @@ export async function compareLayers(
     sink.progress(done, total, `Compared layer ${l} of ${L}`);
   }
   const after = A.session.sources.bytesRead + (A.session === B.session ? 0 : B.session.sources.bytesRead);
-  return { bytesRead: after - before, notes: compareNotes(A, B) };
+  return { bytesRead: after - before };
 }

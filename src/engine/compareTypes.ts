@@ -43,9 +43,8 @@ export type LayerSimilarityCallback = (result: LayerSimilarity) => void | Promis
 
 /** How the whole comparison went. */
 export interface CompareSummary {
+  /** Bytes read from both vindexes (once when A and B are the same). */
   bytesRead: number;
-  /** Notes shown above the table (same vindex twice, different hidden sizes, …). */
-  notes: string[];
 }
 
 /** One line of the down_meta diff, LarQL DIFF's statuses. */

@@ -5,7 +5,7 @@
  */
 
 /** Which view is shown. */
-export type ViewName = 'overview' | 'token' | 'feature';
+export type ViewName = 'overview' | 'token' | 'feature' | 'compare';
 /** Score metric: cosine (the compact vindexes' recipe) or LarQL's raw dot product. */
 export type Metric = 'cos' | 'dot';
 /** Ranking: by signed value, or by |score| (LarQL's order). */
@@ -23,6 +23,9 @@ export interface ViewState {
   rank: Rank;
   layer: number | null;
   feature: number | null;
+  /** A second vindex shown beside the first (same forms as `src`), and its Hub endpoint when it differs. */
+  src2: string | null;
+  endpoint2: string | null;
 }
 
 /** The default rank for a metric: signed for cos, abs for dot (LarQL's gate KNN order). */
@@ -33,6 +36,7 @@ export function defaultRank(metric: Metric): Rank {
 /** The state of an empty URL. */
 export const EMPTY_VIEW: ViewState = {
   src: null, endpoint: null, view: 'overview', q: '', q2: '', metric: 'cos', rank: 'signed', layer: null, feature: null,
+  src2: null, endpoint2: null,
 };
 
 function intParam(v: string | null, name: string, problems: string[]): number | null {
@@ -49,7 +53,7 @@ export function decodePermalink(search: string): { state: ViewState; problems: s
   const p = new URLSearchParams(search);
   const problems: string[] = [];
   const viewRaw = p.get('view');
-  const view: ViewName = viewRaw === 'token' || viewRaw === 'feature' || viewRaw === 'overview' ? viewRaw : 'overview';
+  const view: ViewName = viewRaw === 'token' || viewRaw === 'feature' || viewRaw === 'overview' || viewRaw === 'compare' ? viewRaw : 'overview';
   if (viewRaw && viewRaw !== view) problems.push(`permalink: unknown view "${viewRaw}"; showing the overview`);
   const metricRaw = p.get('metric');
   const metric: Metric = metricRaw === 'dot' ? 'dot' : 'cos';
@@ -66,6 +70,8 @@ export function decodePermalink(search: string): { state: ViewState; problems: s
     rank,
     layer: intParam(p.get('layer'), 'layer', problems),
     feature: intParam(p.get('feature'), 'feature', problems),
+    src2: p.get('src2') || null,
+    endpoint2: p.get('endpoint2') || null,
   };
   return { state, problems };
 }
@@ -82,6 +88,8 @@ export function encodePermalink(s: ViewState): string {
   if (s.rank !== defaultRank(s.metric)) p.set('rank', s.rank);
   if (s.layer !== null) p.set('layer', String(s.layer));
   if (s.feature !== null) p.set('feature', String(s.feature));
+  if (s.src2) p.set('src2', s.src2);
+  if (s.src2 && s.endpoint2 && s.endpoint2 !== s.endpoint) p.set('endpoint2', s.endpoint2);
   const text = p.toString();
   return text ? `?${text}` : '';
 }

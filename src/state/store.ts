@@ -16,8 +16,12 @@ export interface Settings {
 export interface AppState extends ViewState {
   /** The vindex to open (null = none chosen yet). */
   location: VindexLocation | null;
+  /** The second vindex B when it is a local folder (its permalink `src2` is only an identity). */
+  location2: VindexLocation | null;
   settings: Settings;
   setLocation(location: VindexLocation | null, src: string | null): void;
+  /** Opens (or, with nulls, closes) the second vindex B. */
+  setLocation2(location2: VindexLocation | null, src2: string | null, endpoint2?: string | null): void;
   setView(view: ViewName): void;
   setQuery(q: string): void;
   setQuery2(q2: string): void;
@@ -52,8 +56,10 @@ function loadSettings(): Settings {
 export const useApp = create<AppState>((set, get) => ({
   ...EMPTY_VIEW,
   location: null,
+  location2: null,
   settings: loadSettings(),
   setLocation: (location, src) => set({ location, src }),
+  setLocation2: (location2, src2, endpoint2 = null) => set({ location2, src2, endpoint2 }),
   setView: (view) => set({ view }),
   setQuery: (q) => set({ q }),
   setQuery2: (q2) => set({ q2 }),
@@ -77,6 +83,6 @@ export const useApp = create<AppState>((set, get) => ({
 export function viewStateOf(s: AppState): ViewState {
   return {
     src: s.src, endpoint: s.endpoint, view: s.view, q: s.q, q2: s.q2, metric: s.metric, rank: s.rank,
-    layer: s.layer, feature: s.feature,
+    layer: s.layer, feature: s.feature, src2: s.src2, endpoint2: s.endpoint2,
   };
 }

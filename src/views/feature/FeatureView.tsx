@@ -8,6 +8,7 @@ import { formatScore } from '../common/format';
 import { SaysPanel, HearsPanel } from './ProjectionPanels';
 import { NeighboursPanel, SayersPanel } from './RelationPanels';
 import { DescribePanel } from './DescribePanel';
+import { FeatureCompare } from '../compare/FeatureCompare';
 
 function QueryScore({ vindex, layer, feature }: { vindex: OpenedVindex; layer: number; feature: number }) {
   const { q, metric, rank } = useApp();
@@ -93,6 +94,7 @@ function FeatureDetailView({ vindex, layer, feature }: { vindex: OpenedVindex; l
       <div className="panels">
         {d && <SaysPanel vindex={vindex} detail={d} />}
         {d && <HearsPanel vindex={vindex} detail={d} />}
+        <FeatureCompare a={vindex} layer={layer} feature={feature} />
         {d && <NeighboursPanel vindex={vindex} detail={d} />}
         <SayersPanel vindex={vindex} />
         <DescribePanel vindex={vindex} />

@@ -17,6 +17,8 @@ interface Props {
   onOpen(layer: number, feature: number): void;
   /** Exposes the canvas for PNG/SVG export. */
   canvasRef?: React.RefObject<HTMLCanvasElement | null>;
+  /** Colour scale bound shared with other heatmaps (compare mode); the grid's own max |score| when absent. */
+  colourMax?: number;
 }
 
 const LEFT = 64;
@@ -24,7 +26,7 @@ const BOTTOM = 30;
 const TOP = 6;
 
 /** The layer × feature heatmap: canvas cells, d3 scales/axes/zoom, hover, keyboard cursor. */
-export function Heatmap({ grid, problems, description, vindexKey, title, onOpen, canvasRef }: Props) {
+export function Heatmap({ grid, problems, description, vindexKey, title, onOpen, canvasRef, colourMax }: Props) {
   const [wrapRef, outer] = useWidth<HTMLDivElement>();
   const ownCanvas = useRef<HTMLCanvasElement | null>(null);
   const canvas = canvasRef ?? ownCanvas;
@@ -39,7 +41,7 @@ export function Heatmap({ grid, problems, description, vindexKey, title, onOpen,
 
   const x = useMemo(() => transform.rescaleX(d3.scaleLinear().domain([0, maxF]).range([0, width])), [transform, maxF, width]);
   const view: [number, number] = [Math.max(0, x.invert(0)), Math.min(maxF, x.invert(width))];
-  const colour = useMemo(() => colourScale(grid), [grid]);
+  const colour = useMemo(() => colourScale(grid, colourMax), [grid, colourMax]);
   const painted = useMemo(() => paintGrid(grid, width, view, colour), [grid, width, view[0], view[1], colour]); // eslint-disable-line react-hooks/exhaustive-deps
 
   useEffect(() => {

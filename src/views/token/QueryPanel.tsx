@@ -29,13 +29,13 @@ export function exportMeta(vindex: OpenedVindex, q: string, ids: number[], metri
 
 /** Shows one scored grid: heatmap, legend, per-layer chart, table and exports. */
 export function GridView(props: {
-  vindex: OpenedVindex; grid: ScoreGrid; title: string; rank: Rank; tableName: string; meta: ExportMeta; stem: string;
+  vindex: OpenedVindex; grid: ScoreGrid; title: string; rank: Rank; tableName: string; meta: ExportMeta; stem: string; colourMax?: number;
 }) {
-  const { vindex, grid, title, rank, tableName, meta, stem } = props;
+  const { vindex, grid, title, rank, tableName, meta, stem, colourMax } = props;
   const topN = useApp((s) => s.settings.topN);
   const canvas = useRef<HTMLCanvasElement | null>(null);
   const hits = useMemo(() => topK(grid.layers, topN, rank), [grid.layers, topN, rank]);
-  const colour = useMemo(() => colourScale(grid.layers), [grid.layers]);
+  const colour = useMemo(() => colourScale(grid.layers, colourMax), [grid.layers, colourMax]);
   const open = (layer: number, feature: number) => useApp.getState().selectFeature(layer, feature);
   const maxF = Math.max(1, ...vindex.description.layers.map((l) => l.numFeatures));
   const L = vindex.description.numLayers;
@@ -56,7 +56,7 @@ export function GridView(props: {
       <div className="row" style={{ alignItems: 'flex-start' }}>
         <div style={{ flex: 1, minWidth: 0 }}>
           <Heatmap grid={grid.layers} problems={grid.problems} description={vindex.description} vindexKey={vindex.location.key}
-            title={title} onOpen={open} canvasRef={canvas} />
+            title={title} onOpen={open} canvasRef={canvas} colourMax={colourMax} />
         </div>
         {L <= 64 && <LayerMaxChart grid={grid.layers} />}
       </div>
@@ -68,8 +68,8 @@ export function GridView(props: {
 }
 
 /** One query's panel. */
-export function QueryPanel(props: { vindex: OpenedVindex; q: string; metric: Metric; rank: Rank; tableName: string }) {
-  const { vindex, q, metric, rank, tableName } = props;
+export function QueryPanel(props: { vindex: OpenedVindex; q: string; metric: Metric; rank: Rank; tableName: string; colourMax?: number }) {
+  const { vindex, q, metric, rank, tableName, colourMax } = props;
   const { encoded, ids, scores } = useQueryScores(vindex, q, metric);
   const err = encoded.error ?? scores.error;
   const errMsg = err && !isAbort(err) ? errorText(err) : null;
@@ -90,7 +90,7 @@ export function QueryPanel(props: { vindex: OpenedVindex; q: string; metric: Met
       {errMsg && <div role="alert" className="alert">{errMsg}</div>}
       {scores.data && ids && (
         <GridView vindex={vindex} grid={scores.data} title={`${metric} scores for “${q}”`} rank={rank} tableName={tableName}
-          meta={exportMeta(vindex, q, ids, metric, rank)} stem={`${q.replace(/[^\w-]+/g, '_').slice(0, 40) || 'query'}-${metric}`} />
+          meta={exportMeta(vindex, q, ids, metric, rank)} stem={`${q.replace(/[^\w-]+/g, '_').slice(0, 40) || 'query'}-${metric}`} colourMax={colourMax} />
       )}
     </section>
   );

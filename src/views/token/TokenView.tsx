@@ -5,6 +5,8 @@ import { useApp } from '../../state/store';
 import type { Metric, Rank } from '../../state/permalink';
 import { QueryPanel } from './QueryPanel';
 import { DiffPanel } from './DiffPanel';
+import { useVindexB } from '../../queries/compare';
+import { CompareTokenPanels } from '../compare/CompareTokenPanels';
 
 /** The token view: query box(es), metric and rank, heatmaps and top features, optional A − B compare. */
 export function TokenView({ vindex }: { vindex: OpenedVindex }) {
@@ -13,6 +15,7 @@ export function TokenView({ vindex }: { vindex: OpenedVindex }) {
   const [text2, setText2] = useState(q2);
   const [comparing, setComparing] = useState(q2 !== '');
   const client = useQueryClient();
+  const vindexB = useVindexB().data ?? null;
   useEffect(() => setText(q), [q]);
   useEffect(() => setText2(q2), [q2]);
 
@@ -69,7 +72,11 @@ export function TokenView({ vindex }: { vindex: OpenedVindex }) {
       </p>
       {q ? (
         <div className={q2 ? 'panels' : ''}>
-          <QueryPanel vindex={vindex} q={q} metric={metric} rank={rank} tableName="Top features" />
+          {vindexB ? (
+            <CompareTokenPanels a={vindex} b={vindexB} q={q} metric={metric} rank={rank} />
+          ) : (
+            <QueryPanel vindex={vindex} q={q} metric={metric} rank={rank} tableName="Top features" />
+          )}
           {q2 && <QueryPanel vindex={vindex} q={q2} metric={metric} rank={rank} tableName="Top features (B)" />}
         </div>
       ) : (

@@ -5,8 +5,8 @@ import { extremeDownsample } from '../../compute/downsample';
 export const NAN_RGB: [number, number, number] = [150, 150, 150];
 const EMPTY_RGB: [number, number, number] = [236, 238, 241];
 
-/** The diverging colour scale centred on zero, symmetric over the largest finite |score|. */
-export function colourScale(grid: (Float32Array | null)[]): d3.ScaleDiverging<string> {
+/** The largest finite |score| of a grid (0 when there is none). */
+export function maxAbsFinite(grid: (Float32Array | null)[]): number {
   let m = 0;
   for (const row of grid) {
     if (!row) continue;
@@ -15,6 +15,15 @@ export function colourScale(grid: (Float32Array | null)[]): d3.ScaleDiverging<st
       if (Number.isFinite(a) && a > m) m = a;
     }
   }
+  return m;
+}
+
+/**
+ * The diverging colour scale centred on zero, symmetric over the largest finite |score|, or over
+ * `sharedMax` when several heatmaps share one scale.
+ */
+export function colourScale(grid: (Float32Array | null)[], sharedMax?: number): d3.ScaleDiverging<string> {
+  let m = sharedMax !== undefined && sharedMax > 0 ? sharedMax : maxAbsFinite(grid);
   if (m === 0) m = 1;
   // RdBu reversed: positive scores red, negative blue, zero white.
   return d3.scaleDiverging((t) => d3.interpolateRdBu(1 - t)).domain([-m, 0, m]);

@@ -9,7 +9,7 @@ describe('permalink codec (contract v1)', () => {
     expect(problems).toEqual([]);
     expect(state).toEqual({
       src: 'hf:owner/name@abc', endpoint: 'http://127.0.0.1:9', view: 'feature', q: '#12,#40', q2: 'Berlin',
-      metric: 'dot', rank: 'signed', layer: 6, feature: 122,
+      metric: 'dot', rank: 'signed', layer: 6, feature: 122, src2: null, endpoint2: null,
     });
   });
 
