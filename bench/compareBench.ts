@@ -29,8 +29,14 @@ function halfRows(n: number, seed: number): Uint16Array {
   return out;
 }
 
+/** Rows [0, k) of the f16 layer starting at byte `offset` of a file's bytes, decoded to f64 with our own table. */
+export function decodeLayerF64(buf: Uint8Array, offset: number, k: number, H: number): Float64Array {
+  const bits = new Uint16Array(buf.buffer.slice(buf.byteOffset + offset, buf.byteOffset + offset + k * H * 2));
+  return finiteRowsF64(bits, 'f16', k, H).data;
+}
+
 /** Baseline: explicit MGS (two passes) on f64 rows, Q_A Q_Bᵀ, squared Frobenius norm / min rank. */
-function mgsSimilarity(A: Float64Array, B: Float64Array, k: number, H: number): number {
+export function mgsSimilarity(A: Float64Array, B: Float64Array, k: number, H: number): number {
   const basis = (X: Float64Array) => {
     const Q = new Float64Array(k * H);
     let r = 0;

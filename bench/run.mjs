@@ -13,7 +13,7 @@
 // Generated data lives in bench/tmp/ (gitignored) and is deleted at the end. One failing case prints
 // its error and the others still run; the exit code is 1 only when every case failed.
 //
-// `node bench/run.mjs b` runs only the named case(s) (a, b, c). BENCH_NO_SAMPLER=1 turns off the
+// `node bench/run.mjs b` runs only the named case(s) (a, b, c, d). BENCH_NO_SAMPLER=1 turns off the
 // periodic memory sampling of case (b) (to check that sampling does not disturb the timings).
 import { openAsBlob, existsSync, readFileSync, readdirSync, rmSync, mkdirSync, writeFileSync, rmdirSync } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
@@ -22,6 +22,7 @@ import { join, resolve } from 'node:path';
 import { cpus, totalmem } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { caseD } from './compareCase.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const TMP = join(ROOT, 'bench', 'tmp');
@@ -786,10 +787,12 @@ const CASES = [
   ['a', '(a) Qwen3-8B compact geometry (36 layers × 128 features × 4096 hidden, f16), one query, real engine in Node', caseA],
   ['b', '(b) Gemma-3-4B-size LarQL geometry (34 × 10240 × 2560 f16 = 1.78 GB gate), streamed into headless Chromium running the built app', caseB],
   ['c', '(c) compute kernel alone (bench/kernelBench.ts)', caseC],
+  ['d', '(d) comparing two vindexes: subspace and row similarity maths, and a whole Qwen3-8B compact comparison in the real engine',
+    () => caseD({ ROOT, TMP, record, note, writeRandomF16, fmtBytes })],
 ];
 
 async function main() {
-  const only = process.argv.slice(2).filter((a) => /^[abc]$/.test(a));
+  const only = process.argv.slice(2).filter((a) => /^[abcd]$/.test(a));
   const machine = machineInfo();
   console.log('Vindex Explorer benchmark');
   console.log(`  CPU: ${machine.cpu} · ${machine.cores} cores · RAM ${(machine.ramBytes / 2 ** 30).toFixed(1)} GiB · ${machine.platform}`);
