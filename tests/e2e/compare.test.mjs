@@ -191,6 +191,25 @@ test('bad input: B unreachable or not a vindex gives an alert and leaves A worki
   for (const l of await readSimilarity(page, 4)) assert.deepEqual([l.row, l.gate, l.down], ['1.0000', '1.0000', '1.0000']);
 });
 
+test('the comparison streams with a progress bar and cancels; Resume finishes it', async () => {
+  const { page, errors } = await newPage(chrome.browser);
+  data.setFault('/cmp-deep/down_features.bin', { type: 'delay', ms: 5000 });
+  try {
+    await page.goto(`${app.url}?src=${url('cmp-a')}&src2=${url('cmp-deep')}&view=compare`);
+    const bar = page.getByRole('progressbar', { name: /^(Comparing cmp-a with cmp-deep|Comparing layers|Compared layer)/ });
+    await bar.waitFor();
+    // force: other progress bars (down_meta, model cards) come and go beside it, so the row is never "stable"
+    await page.locator('.activity').filter({ hasText: /cmp-deep|Comparing layers|Compared layer/ }).getByRole('button', { name: 'Cancel' }).click({ force: true });
+    await page.getByText(/^Cancelled after \d of 5 layers/).waitFor();
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await readSimilarity(page, 5);
+    assertLayers(await readSimilarity(page, 5), pair('cmp-a', 'cmp-deep'));
+  } finally {
+    data.setFault('/cmp-deep/down_features.bin', null);
+  }
+  assert.deepEqual(realErrors(errors), []);
+});
+
 test('"Compare with…" opens B from a typed source; "Stop comparing" closes it and drops src2 from the link', async () => {
   const { page, errors } = await newPage(chrome.browser);
   await page.goto(`${app.url}?src=${url('cmp-a')}&view=overview`);
