@@ -1,7 +1,7 @@
 import type { VindexDescription } from '../format/types';
 import {
-  parseDownMetaHeader, walkDownMeta, recordOffset, decodeDownMetaRecord, decodeDownMetaLayer,
-  type DownMetaLayout, type DownMetaRecord,
+  parseDownMetaHeader, walkDownMeta, recordOffset, decodeDownMetaRecord, decodeDownMetaLayer, downMetaSize, docRecordSize,
+  docStyleReason, type DownMetaLayout, type DownMetaRecord,
 } from '../format/downMeta';
 import { parseDownMetaJsonl, type JsonlDownMeta } from '../format/downMetaJsonl';
 import type { SourceSet } from './sources';
@@ -9,11 +9,13 @@ import type { TokenizerHolder } from './tokenizerHolder';
 import type { DownMetaStatus } from './types';
 import type { TokenOutputs } from './featureTypes';
 
+type DmetHeader = Extract<ReturnType<typeof parseDownMetaHeader>, { kind: 'dmet' }>;
+
 /** Reads per-feature output tokens from down_meta.bin (lazily, record by record) or down_meta.jsonl. */
 export class DownMetaReader {
   private status: DownMetaStatus = { kind: 'absent', note: 'no down_meta file: feature outputs can be computed from down_features.bin', topK: null };
   private layout: Promise<DownMetaLayout> | null = null;
-  private header: Extract<ReturnType<typeof parseDownMetaHeader>, { kind: 'dmet' }> | null = null;
+  private header: DmetHeader | null = null;
   private jsonl: Map<string, JsonlDownMeta> | null = null;
 
   constructor(
@@ -29,7 +31,11 @@ export class DownMetaReader {
       const size = this.sources.size('down_meta.bin');
       const head = size === 0 ? new Uint8Array(0) : await this.sources.read('down_meta.bin', 0, Math.min(16, size), signal);
       const h = parseDownMetaHeader(head, size);
-      if (h.kind === 'dmet') {
+      const invalid = h.kind === 'dmet' ? await this.sizeProblem(h, size, signal) : null;
+      if (h.kind === 'dmet' && invalid !== null) {
+        this.layout = null;
+        this.status = { kind: 'unrecognised', note: `down_meta.bin is unrecognised (${invalid}): ${fallback}`, topK: null };
+      } else if (h.kind === 'dmet') {
         this.header = h;
         const declared = this.description.downTopK;
         const note =
@@ -54,6 +60,27 @@ export class DownMetaReader {
     return this.status;
   }
 
+  /**
+   * LarQL's exact-size rule: 16 + Σ(4 + nf·(8 + 8K)) must equal the file size. The size predicted from
+   * the gate's feature counts is checked without reading; only a file that disagrees has its counters
+   * walked, and one that still does not add up is rejected with the reason (records of 9 + 8K bytes,
+   * truncation, trailing bytes). Returns null when the file is consistent.
+   */
+  private async sizeProblem(h: DmetHeader, size: number, signal: AbortSignal): Promise<string | null> {
+    const expected = this.description.layers.map((l) => l.numFeatures);
+    const predictable = expected.length === h.numLayers;
+    if (predictable && downMetaSize(expected, h.recordSize) === size) return null;
+    if (predictable && downMetaSize(expected, docRecordSize(h.topK)) === size) return docStyleReason(h.topK);
+    const read = (s: number, e: number) => this.sources.read('down_meta.bin', s, e, signal);
+    const layout = await walkDownMeta(h, size, read, expected);
+    if (layout.complete) {
+      this.layout = Promise.resolve(layout);
+      return null;
+    }
+    const doc = await walkDownMeta({ ...h, recordSize: docRecordSize(h.topK) }, size, read);
+    return doc.complete ? docStyleReason(h.topK) : layout.notes.find((n) => !n.includes('header says')) ?? layout.notes[0];
+  }
+
   /** Whether stored outputs exist. */
   available(): boolean {
     return this.status.kind === 'dmet' || this.status.kind === 'jsonl';
@@ -69,10 +96,17 @@ export class DownMetaReader {
       const h = this.header!;
       const size = this.sources.size('down_meta.bin');
       const expected = this.description.layers.map((l) => l.numFeatures);
-      this.layout = walkDownMeta(h, size, (s, e) => this.sources.read('down_meta.bin', s, e, signal), expected).catch((e) => {
-        this.layout = null;
-        throw e;
-      });
+      this.layout = walkDownMeta(h, size, (s, e) => this.sources.read('down_meta.bin', s, e, signal), expected).then(
+        (layout) => {
+          // The size matched the prediction but the counters do not add up: reject the file after all.
+          if (!layout.complete) this.status = { kind: 'unrecognised', note: `down_meta.bin is unrecognised (${layout.notes[0]}): showing computed projections instead`, topK: null };
+          return layout;
+        },
+        (e) => {
+          this.layout = null;
+          throw e;
+        },
+      );
     }
     return this.layout;
   }
@@ -85,6 +119,7 @@ export class DownMetaReader {
     }
     if (!this.header) return null;
     const layout = await this.getLayout(signal);
+    if (!layout.complete) return null;
     const range = recordOffset(layout, layer, feature);
     if (!range) return null;
     const bytes = await this.sources.read('down_meta.bin', range.start, range.end, signal);
@@ -101,6 +136,7 @@ export class DownMetaReader {
     }
     if (!this.header) return [];
     const layout = await this.getLayout(signal);
+    if (!layout.complete) return [];
     const entry = layout.layers[layer];
     if (!entry || entry.count === 0) return [];
     const bytes = await this.sources.read('down_meta.bin', entry.recordsPos, entry.recordsPos + entry.count * this.header.recordSize, signal);

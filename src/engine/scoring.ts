@@ -34,7 +34,7 @@ export async function scoreLayers(
 
   const start = (i: number) => {
     const l = layers[i];
-    if (!l.gate || !dtype) return Promise.reject(new Error(`gate_vectors.bin: layer ${l.layer} has no readable bytes`));
+    if (!l.gate || !dtype) return Promise.reject(new Error(l.gateProblem ?? `gate_vectors.bin: layer ${l.layer} has no readable bytes`));
     return gates.get(l.layer, l.gate, l.numFeatures, dtype, signal);
   };
   const pending = new Map<number, ReturnType<typeof start>>();

@@ -1,6 +1,7 @@
 // down_meta.bin ("DMET"): header, layer walk, record decoding.
 //
-//   u32 magic 0x444D4554 ("TEMD" on disk), u32 version 1, u32 num_layers, u32 top_k K
+//   u32 magic 0x444D4554 ("TEMD" on disk; Python writers' literal b"DMET" reads 0x54454D44),
+//   u32 version 1, u32 num_layers, u32 top_k K
 //   per layer: u32 nf, then nf records of R = 8 + 8·K bytes
 //     (u32 top_token_id, f32 c_score, K × (u32 token_id, f32 logit), zero-padded)
 // There is no offset table, so layer positions come from walking the counters.
@@ -9,6 +10,8 @@ import type { ByteRange } from './types';
 const FILE = 'down_meta.bin';
 /** The DMET magic as a little-endian u32 (bytes "TEMD"). */
 export const DMET_MAGIC = 0x444d4554;
+/** The magic of files that wrote the literal bytes "DMET" (LarQL's readers accept both). */
+export const DMET_LITERAL_MAGIC = 0x54454d44;
 /** Size of the fixed header. */
 export const DMET_HEADER_BYTES = 16;
 // Sanity limits: beyond these the header is garbage that happens to start with the magic.
@@ -17,7 +20,7 @@ const MAX_LAYERS = 4096;
 
 /** What the first 16 bytes of down_meta.bin say. */
 export type DownMetaHeader =
-  | { kind: 'dmet'; version: number; numLayers: number; topK: number; recordSize: number }
+  | { kind: 'dmet'; magic: 'TEMD' | 'DMET'; version: number; numLayers: number; topK: number; recordSize: number }
   | { kind: 'empty' }
   | { kind: 'unrecognised'; reason: string };
 
@@ -41,6 +44,8 @@ export interface DownMetaLayout {
   method: 'predicted' | 'walked';
   /** Human-readable notes (truncation, trailing bytes), each naming the file and numbers. */
   notes: string[];
+  /** True when the counters account for every byte: 16 + Σ(4 + nf·R) equals the file size exactly. */
+  complete: boolean;
 }
 
 /** One decoded record. */
@@ -63,9 +68,9 @@ export function parseDownMetaHeader(first16: Uint8Array, fileSize: number): Down
   }
   const dv = new DataView(first16.buffer, first16.byteOffset, DMET_HEADER_BYTES);
   const magic = dv.getUint32(0, true);
-  if (magic !== DMET_MAGIC) {
+  if (magic !== DMET_MAGIC && magic !== DMET_LITERAL_MAGIC) {
     // Headerless record dumps and [L][F][K][2] float arrays land here.
-    return { kind: 'unrecognised', reason: `${FILE}: starts with bytes ${hex(first16.subarray(0, 4))}, not the DMET magic "TEMD"` };
+    return { kind: 'unrecognised', reason: `${FILE}: starts with bytes ${hex(first16.subarray(0, 4))}, not the DMET magic ("TEMD", or the literal "DMET")` };
   }
   const version = dv.getUint32(4, true);
   if (version !== 1) return { kind: 'unrecognised', reason: `${FILE}: DMET version ${version}, only version 1 is known` };
@@ -73,7 +78,22 @@ export function parseDownMetaHeader(first16: Uint8Array, fileSize: number): Down
   const topK = dv.getUint32(12, true);
   if (numLayers > MAX_LAYERS) return { kind: 'unrecognised', reason: `${FILE}: header says ${numLayers} layers, more than ${MAX_LAYERS}` };
   if (topK > MAX_TOP_K) return { kind: 'unrecognised', reason: `${FILE}: header says top_k = ${topK}, more than ${MAX_TOP_K}` };
-  return { kind: 'dmet', version, numLayers, topK, recordSize: 8 + 8 * topK };
+  return { kind: 'dmet', magic: magic === DMET_MAGIC ? 'TEMD' : 'DMET', version, numLayers, topK, recordSize: 8 + 8 * topK };
+}
+
+/** Size a DMET file must have if layer l holds counts[l] records of `recordSize` bytes: 16 + Σ(4 + nf·R). */
+export function downMetaSize(counts: readonly number[], recordSize: number): number {
+  return counts.reduce((a, nf) => a + 4 + nf * recordSize, DMET_HEADER_BYTES);
+}
+
+/** Record size of a file written from LarQL's format doc, which adds a u8 num_top_k the code never writes. */
+export function docRecordSize(topK: number): number {
+  return 9 + 8 * topK;
+}
+
+/** The message for a file whose records are 9 + 8K bytes long. */
+export function docStyleReason(topK: number): string {
+  return `${FILE}: records look ${docRecordSize(topK)} bytes long (9 + 8K with K = ${topK}), not ${8 + 8 * topK} (8 + 8K): written from LarQL's format doc, which is wrong (LarQL never writes the u8 num_top_k the doc shows)`;
 }
 
 type DmetHeader = Extract<DownMetaHeader, { kind: 'dmet' }>;
@@ -101,8 +121,8 @@ function u32(bytes: Uint8Array): number {
 /**
  * Finds every layer's records. With expectedCounts (e.g. the gate's F_l) it reads all predicted
  * counters in parallel and keeps the prediction up to the first mismatch; from there (or with no
- * prediction) it walks the counters one by one. Truncation stops the walk cleanly: later layers
- * get count 0 and a note.
+ * prediction) it walks the counters one by one. Truncation stops the walk: later layers get
+ * count 0, a note names the bytes, and `complete` is false (LarQL's readers then reject the file).
  */
 export async function walkDownMeta(
   header: DmetHeader,
@@ -134,11 +154,13 @@ export async function walkDownMeta(
   }
 
   // Sequential walk from the first layer not yet placed.
+  let truncated = false;
   for (let l = layers.length; l < header.numLayers; l++) {
     if (pos + 4 > fileSize) {
-      notes.push(`${FILE}: truncated at layer ${l}: its counter needs bytes ${pos}–${pos + 4}, file has ${fileSize}; layers ${l}–${header.numLayers - 1} have no metadata`);
+      notes.push(`${FILE}: truncated at layer ${l}: its counter needs bytes ${pos}–${pos + 4}, file has ${fileSize}`);
       for (let k = l; k < header.numLayers; k++) layers.push({ layer: k, countPos: pos, recordsPos: pos + 4, count: 0 });
       pos = fileSize;
+      truncated = true;
       break;
     }
     const nf = u32(await read(pos, pos + 4));
@@ -146,19 +168,19 @@ export async function walkDownMeta(
     if (end > fileSize) {
       const usable = Math.max(0, Math.floor((fileSize - pos - 4) / R));
       notes.push(
-        `${FILE}: truncated in layer ${l}: ${nf} records need bytes ${pos + 4}–${end}, file has ${fileSize}; using ${usable}` +
-          (l + 1 < header.numLayers ? `, layers ${l + 1}–${header.numLayers - 1} have no metadata` : ''),
+        `${FILE}: truncated in layer ${l}: ${nf} records need bytes ${pos + 4}–${end}, file has ${fileSize}`,
       );
       layers.push({ layer: l, countPos: pos, recordsPos: pos + 4, count: usable });
       for (let k = l + 1; k < header.numLayers; k++) layers.push({ layer: k, countPos: fileSize, recordsPos: fileSize, count: 0 });
       pos = fileSize;
+      truncated = true;
       break;
     }
     layers.push({ layer: l, countPos: pos, recordsPos: pos + 4, count: nf });
     pos = end;
   }
   if (pos < fileSize) notes.push(`${FILE}: ${fileSize - pos} unexpected bytes after the last layer (ends at ${pos}, file has ${fileSize})`);
-  return { topK: header.topK, recordSize: R, layers, method, notes };
+  return { topK: header.topK, recordSize: R, layers, method, notes, complete: !truncated && pos === fileSize };
 }
 
 /** Byte range of one record, or null when the layer or feature has no record. */

@@ -1,7 +1,13 @@
 // The per-layer feature counts and gate byte ranges of both index.json families.
+//
+// A malformed index.json (wrong types, repeated layers) throws. A gate that disagrees with index.json
+// (truncated, overlapping layers, bad shards) does not: the layers it affects get no gate range and a
+// reason, a problem names the file and the numbers, and everything else of the vindex stays usable.
 import { VindexFormatError } from './types';
-import type { ByteRange, DType, FileProblem } from './types';
+import type { ByteRange, DType, FileProblem, ShardPiece } from './types';
 import { cumulativeRanges, dtypeFromSize, dtypeOfBytesPerFloat } from './layout';
+import { shardedGate, type ShardEntry } from './shards';
+import { findOverlap } from './overlaps';
 
 /** Upper bound on features per layer; anything larger is a corrupt index, not a model. */
 export const MAX_FEATURES = 1 << 24;
@@ -9,18 +15,22 @@ export const MAX_FEATURES = 1 << 24;
 /** Per-layer counts and gate placement, before the other files are considered. */
 export interface LayerTable {
   counts: number[];
-  /** Gate byte range per layer (null: no features, or gate_vectors.bin absent). */
+  /** Gate byte range per layer (null: no features, gate absent, or unreadable; see gateProblems). */
   gate: (ByteRange | null)[];
   gateDtype: DType | null;
   moe: ({ numExperts: number; featuresPerExpert: number } | null)[];
   problems: FileProblem[];
+  /** Why a layer with features has no gate range (null when it has one, or has no features). */
+  gateProblems: (string | null)[];
+  /** Shard pieces of a gate split across files, in virtual order (null: one gate_vectors.bin). */
+  shards: ShardPiece[] | null;
 }
 
 const GATE = 'gate_vectors.bin';
 const INDEX = 'index.json';
 
 /** A JSON value as shown in a message. */
-function show(v: unknown): string {
+export function show(v: unknown): string {
   return v === undefined ? 'missing' : JSON.stringify(v);
 }
 
@@ -38,14 +48,30 @@ function gateMissing(): FileProblem {
   return { file: GATE, message: `${GATE} is missing: feature scores are unavailable` };
 }
 
-/** Reads LarQL's layers[] ({layer, num_features, offset, length} in bytes) and checks it against the gate. */
-export function larqlLayerTable(layers: unknown[], numLayers: number, hidden: number, gateSize: number | undefined): LayerTable {
+/** A table whose gate cannot be used at all: every layer with features gets `message` as its reason. */
+export function unusableGate(counts: number[], moe: LayerTable['moe'], problems: FileProblem[], file: string, message: string): LayerTable {
+  return {
+    counts,
+    gate: counts.map(() => null),
+    gateDtype: null,
+    moe,
+    problems: [...problems, { file, message, severity: 'error' }],
+    gateProblems: counts.map((f) => (f > 0 ? message : null)),
+    shards: null,
+  };
+}
+
+/** Reads LarQL's layers[] ({layer, num_features, offset, length} in bytes, or shards[]) and checks it against the gate. */
+export function larqlLayerTable(layers: unknown[], numLayers: number, hidden: number, fileSizes: Record<string, number>): LayerTable {
+  const gateSize = fileSizes[GATE];
   const counts = new Array<number>(numLayers).fill(0);
   const offsets = new Array<ByteRange | null>(numLayers).fill(null);
+  const shardLists: (ShardEntry[] | null)[] = new Array<ShardEntry[] | null>(numLayers).fill(null);
   const moe = new Array<LayerTable['moe'][number]>(numLayers).fill(null);
   const seenAt = new Map<number, number>();
   const problems: FileProblem[] = [];
   let withRange = 0;
+  let withShards = 0;
   let withoutRange = 0;
   layers.forEach((raw, i) => {
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
@@ -63,7 +89,13 @@ export function larqlLayerTable(layers: unknown[], numLayers: number, hidden: nu
     counts[l] = f;
     // Why: a layer with num_features 0 has no features whatever its offset/length say.
     if (f === 0) return;
-    if (e.offset === undefined && e.length === undefined) {
+    if (Array.isArray(e.shards)) {
+      // The public v1 spec: a gate above 20 GiB is split into <base>-NNNNN-of-NNNNN.bin pieces.
+      shardLists[l] = e.shards.map((s, j) => shardEntry(s, i, j));
+      withShards++;
+    } else if (e.shards !== undefined && e.shards !== null) {
+      throw new VindexFormatError(INDEX, `layers[${i}].shards should be a list of {file, offset, length}, found ${show(e.shards).slice(0, 60)}`);
+    } else if (e.offset === undefined && e.length === undefined) {
       withoutRange++;
     } else {
       const offset = entryInt(e, 'offset', i, Number.MAX_SAFE_INTEGER);
@@ -73,46 +105,88 @@ export function larqlLayerTable(layers: unknown[], numLayers: number, hidden: nu
     }
     moe[l] = moeOf(e, f, l, problems);
   });
-  if (withRange > 0 && withoutRange > 0) {
-    throw new VindexFormatError(INDEX, `${withoutRange} layers[] entries have no offset/length while ${withRange} do`);
+  const kinds = [withRange && 'offset/length', withShards && 'shards', withoutRange && 'neither'].filter(Boolean);
+  if (kinds.length > 1) {
+    throw new VindexFormatError(INDEX, `layers[] mixes entries with ${kinds.join(' and ')} (${withRange} with offset/length, ${withShards} with shards, ${withoutRange} with neither)`);
   }
   const total = counts.reduce((a, b) => a + b, 0);
-  if (total === 0) {
-    problems.push({ file: INDEX, message: `${INDEX}: no layer has any features` });
-    return { counts, gate: offsets.map(() => null), gateDtype: null, moe, problems };
-  }
-  if (gateSize === undefined) {
-    return { counts, gate: offsets.map(() => null), gateDtype: null, moe, problems: [...problems, gateMissing()] };
-  }
-  if (withoutRange > 0) {
-    // No offsets at all (older writers): the gate is the layers back to back, like the compact family.
-    const t = contiguousGate(counts, hidden, gateSize, `ΣF=${total} × H=${hidden}`);
+  const none: LayerTable = { counts, gate: offsets.map(() => null), gateDtype: null, moe, problems, gateProblems: counts.map(() => null), shards: null };
+  if (total === 0) return { ...none, problems: [...problems, { file: INDEX, message: `${INDEX}: no layer has any features` }] };
+  if (withShards > 0) {
+    const t = shardedGate(counts, shardLists, hidden, fileSizes);
     return { ...t, moe, problems: [...problems, ...t.problems] };
   }
+  if (gateSize === undefined) return { ...none, problems: [...problems, gateMissing()] };
+  if (withoutRange > 0) {
+    // No offsets at all (older writers): the gate is the layers back to back, like the compact family.
+    const t = contiguousGate(counts, hidden, gateSize, `ΣF=${total} × H=${hidden}`, moe);
+    return { ...t, problems: [...problems, ...t.problems] };
+  }
+  return checkedRanges(counts, offsets, hidden, gateSize, moe, problems, GATE);
+}
+
+/**
+ * Checks per-layer byte ranges of one gate file: each inside the file (else that layer is unreadable),
+ * each F·H·2 or F·H·4 bytes, one dtype for the file, and no two layers sharing bytes (else the whole
+ * gate is unusable: which of two overlapping layers is right cannot be known).
+ */
+export function checkedRanges(
+  counts: number[], ranges: (ByteRange | null)[], hidden: number, fileSize: number,
+  moe: LayerTable['moe'], problems: FileProblem[], file: string,
+): LayerTable {
+  const overlap = findOverlap(ranges);
+  if (overlap !== null) {
+    const [a, b] = overlap;
+    const ra = ranges[a]!;
+    const rb = ranges[b]!;
+    return unusableGate(counts, moe, problems, file,
+      `${file}: layers ${a} and ${b} overlap: layer ${a} has bytes ${ra.start}–${ra.end}, layer ${b} has bytes ${rb.start}–${rb.end}; the gate cannot be used`);
+  }
+  const gate = ranges.slice();
+  const gateProblems = counts.map((): string | null => null);
+  const out = [...problems];
   let gateDtype: DType | null = null;
   let firstLayer = -1;
-  for (let l = 0; l < numLayers; l++) {
-    const r = offsets[l];
-    if (r === null) continue;
-    // Why check the range first: a truncated file is the commonest cause and this message says so.
-    if (r.end > gateSize) {
-      throw new VindexFormatError(GATE, `layer ${l} needs bytes ${r.start}–${r.end}, file has ${gateSize}`);
-    }
+  for (let l = 0; l < counts.length; l++) {
+    const r = ranges[l];
+    if (r === null || counts[l] === 0) continue;
+    let why: string | null = null;
     const floats = counts[l] * hidden;
     const dt = dtypeOfBytesPerFloat((r.end - r.start) / floats);
-    if (dt === null) {
-      throw new VindexFormatError(
-        GATE,
-        `layer ${l} has ${r.end - r.start} bytes; expected ${floats * 2} (F=${counts[l]} × H=${hidden} × 2) or ${floats * 4} (× 4)`,
-      );
+    // Why check the range first: a truncated file is the commonest cause and this message says so.
+    if (r.end > fileSize) why = `${file}: layer ${l} needs bytes ${r.start}–${r.end}, file has ${fileSize}`;
+    else if (dt === null) why = `${file}: layer ${l} has ${r.end - r.start} bytes; expected ${floats * 2} (F=${counts[l]} × H=${hidden} × 2) or ${floats * 4} (× 4)`;
+    if (why !== null) {
+      gate[l] = null;
+      gateProblems[l] = why;
+      out.push({ file, message: why, severity: 'error' });
+      continue;
     }
     if (gateDtype !== null && dt !== gateDtype) {
-      throw new VindexFormatError(GATE, `layer ${firstLayer} is ${gateDtype} but layer ${l} is ${dt}: one file holds one dtype`);
+      return unusableGate(counts, moe, problems, file, `${file}: layer ${firstLayer} is ${gateDtype} but layer ${l} is ${dt}: one file holds one dtype`);
     }
     gateDtype = dt;
     if (firstLayer < 0) firstLayer = l;
   }
-  return { counts, gate: offsets, gateDtype, moe, problems };
+  return { counts, gate, gateDtype, moe, problems: out, gateProblems, shards: null };
+}
+
+/** One {file, offset, length} of a layers[].shards list; a malformed one is an index.json error. */
+function shardEntry(raw: unknown, i: number, j: number): ShardEntry {
+  const where = `layers[${i}].shards[${j}]`;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new VindexFormatError(INDEX, `${where} should be {file, offset, length}, found ${show(raw)}`);
+  const s = raw as Record<string, unknown>;
+  const file = s.file;
+  // Only names inside the vindex folder: no absolute paths, no "..", no backslashes.
+  if (typeof file !== 'string' || file === '' || file.startsWith('/') || file.includes('\\') || file.split('/').some((p) => p === '..' || p === '.' || p === '')) {
+    throw new VindexFormatError(INDEX, `${where}.file = ${show(file)} is not a file name inside the vindex`);
+  }
+  const int = (k: string) => {
+    const v = s[k];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > Number.MAX_SAFE_INTEGER) throw new VindexFormatError(INDEX, `${where}.${k} = ${show(v)} is not a non-negative integer`);
+    return v;
+  };
+  return { file, offset: int('offset'), length: int('length') };
 }
 
 /** MoE split of one layers[] entry; inconsistent numbers are reported and ignored (the layer stays dense). */
@@ -137,16 +211,11 @@ function moeOf(e: Record<string, unknown>, f: number, l: number, problems: FileP
 }
 
 /** Gate laid out layer after layer (compact family, or LarQL entries without offsets): dtype from total size. */
-export function contiguousGate(
-  counts: number[],
-  hidden: number,
-  gateSize: number,
-  shape: string,
-): Omit<LayerTable, 'moe' | 'counts'> & { counts: number[] } {
+export function contiguousGate(counts: number[], hidden: number, gateSize: number, shape: string, moe: LayerTable['moe']): LayerTable {
   const total = counts.reduce((a, b) => a + b, 0);
   const dt = dtypeFromSize(gateSize, total * hidden, shape);
-  if (typeof dt !== 'string') throw new VindexFormatError(GATE, dt.detail);
-  return { counts, gate: cumulativeRanges(counts, hidden, dt), gateDtype: dt, problems: [] };
+  if (typeof dt !== 'string') return unusableGate(counts, moe, [], GATE, `${GATE}: ${dt.detail}`);
+  return { counts, gate: cumulativeRanges(counts, hidden, dt), gateDtype: dt, moe, problems: [], gateProblems: counts.map(() => null), shards: null };
 }
 
 /** The compact family: F features in every layer (or a per-layer list), layer l at l·F·H·bpf. */
@@ -171,10 +240,9 @@ export function compactLayerTable(
   }
   const moe = counts.map(() => null);
   const total = counts.reduce((a, b) => a + b, 0);
-  if (total === 0) {
-    return { counts, gate: counts.map(() => null), gateDtype: null, moe, problems: [{ file: INDEX, message: `${INDEX}: ${featsKey} is 0` }] };
-  }
-  if (gateSize === undefined) return { counts, gate: counts.map(() => null), gateDtype: null, moe, problems: [gateMissing()] };
+  const none = { counts, gate: counts.map(() => null), gateDtype: null, moe, gateProblems: counts.map(() => null), shards: null };
+  if (total === 0) return { ...none, problems: [{ file: INDEX, message: `${INDEX}: ${featsKey} is 0` }] };
+  if (gateSize === undefined) return { ...none, problems: [gateMissing()] };
   const shape = valid(feats) ? `L=${numLayers} × F=${feats} × H=${hidden}` : `ΣF=${total} × H=${hidden}`;
-  return { ...contiguousGate(counts, hidden, gateSize, shape), moe };
+  return contiguousGate(counts, hidden, gateSize, shape, moe);
 }

@@ -193,13 +193,18 @@ describe('engine.open: broken fixtures', () => {
     expect(e.message).toContain('holiday.jpg');
   });
 
-  it('truncated-gate rejects naming gate_vectors.bin, the layer, its byte range and the file size', async () => {
+  it('truncated-gate opens; the cut layer is unavailable naming the file, its byte range and the file size; intact layers score', async () => {
     const err = expected('truncated-gate').error!;
-    const e = await rejection(open('truncated-gate'));
-    for (const m of err.mentions) expect(e.message).toContain(m);
-    expect(e.message).toContain(`layer ${err.layer}`);
-    expect(e.message).toContain(String(err.needs![0]));
-    expect(e.message).toContain(String(err.needs![1]));
+    const engine = createEngine();
+    const location = localLocation('truncated-gate');
+    const opened = await engine.open({ location, demoUrl: 'http://unused/' }, opId('open'), noProgress);
+    const p = opened.problems.find((x) => x.file === 'gate_vectors.bin');
+    expect(p?.severity).toBe('error');
+    for (const m of [...err.mentions, `layer ${err.layer}`, String(err.needs![0]), String(err.needs![1])]) expect(p!.message).toContain(m);
+    const { grid, problems } = await scoreGrid(engine, location.key, [3], 'dot', opened.description.numLayers);
+    for (const l of err.intact_layers!) expect(grid[l], `layer ${l}`).not.toBeNull();
+    expect(grid[err.layer!]).toBeNull();
+    expect(problems[err.layer!]).toBe(p!.message);
   });
 
   it('absurd-dims rejects naming index.json and the vocab size', async () => {

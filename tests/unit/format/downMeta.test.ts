@@ -3,6 +3,9 @@ import {
   parseDownMetaHeader,
   predictDownMetaLayout,
   walkDownMeta,
+  downMetaSize,
+  docRecordSize,
+  docStyleReason,
   recordOffset,
   decodeDownMetaRecord,
   decodeDownMetaLayer,
@@ -73,7 +76,13 @@ const R3 = 8 + 8 * 3;
 describe('parseDownMetaHeader', () => {
   it('reads a DMET header (magic "TEMD" on disk)', () => {
     expect(Array.from(FILE.subarray(0, 4), (b) => String.fromCharCode(b)).join('')).toBe('TEMD');
-    expect(parseDownMetaHeader(FILE.subarray(0, 16), FILE.length)).toEqual({ kind: 'dmet', version: 1, numLayers: 3, topK: 3, recordSize: 32 });
+    expect(parseDownMetaHeader(FILE.subarray(0, 16), FILE.length)).toEqual({ kind: 'dmet', magic: 'TEMD', version: 1, numLayers: 3, topK: 3, recordSize: 32 });
+  });
+  it('also reads the literal magic bytes "DMET" (Python writers), u32 0x54454D44', () => {
+    const lit = FILE.slice();
+    lit.set([0x44, 0x4d, 0x45, 0x54], 0); // "DMET"
+    expect(new DataView(lit.buffer).getUint32(0, true)).toBe(0x54454d44);
+    expect(parseDownMetaHeader(lit.subarray(0, 16), lit.length)).toEqual({ kind: 'dmet', magic: 'DMET', version: 1, numLayers: 3, topK: 3, recordSize: 32 });
   });
   it('says empty for a zero-length file', () => {
     expect(parseDownMetaHeader(new Uint8Array(0), 0)).toEqual({ kind: 'empty' });
@@ -83,7 +92,7 @@ describe('parseDownMetaHeader', () => {
     dv.setFloat32(0, 1.0, true);
     const h = parseDownMetaHeader(new Uint8Array(dv.buffer, 0, 16), 64);
     expect(h.kind).toBe('unrecognised');
-    expect(h.kind === 'unrecognised' && h.reason).toBe('down_meta.bin: starts with bytes 00 00 80 3f, not the DMET magic "TEMD"');
+    expect(h.kind === 'unrecognised' && h.reason).toBe('down_meta.bin: starts with bytes 00 00 80 3f, not the DMET magic ("TEMD", or the literal "DMET")');
   });
   it('rejects an unknown version, absurd K and a short file', () => {
     const v2 = buildDmet(3, [[]], { version: 2 });
@@ -94,6 +103,20 @@ describe('parseDownMetaHeader', () => {
     expect(h.kind === 'unrecognised' && h.reason).toMatch(/top_k = 1000000/);
     const short = parseDownMetaHeader(FILE.subarray(0, 10), 10);
     expect(short.kind === 'unrecognised' && short.reason).toMatch(/10 bytes, too short/);
+  });
+});
+
+describe('exact size (LarQL: 16 + Σ(4 + nf·(8 + 8K)) == file size)', () => {
+  it('computes the size from counts and a record size: 16 + (4 + 2·32) + 4 + (4 + 3·32) = 188', () => {
+    expect(downMetaSize([2, 0, 3], R3)).toBe(188);
+    expect(FILE.length).toBe(188);
+  });
+  it('records written from the format doc are 9 + 8K bytes, and the message says so', () => {
+    expect(docRecordSize(3)).toBe(33);
+    expect(downMetaSize([2, 0, 3], docRecordSize(3))).toBe(16 + 4 + 66 + 4 + 4 + 99);
+    expect(docStyleReason(3)).toBe(
+      "down_meta.bin: records look 33 bytes long (9 + 8K with K = 3), not 32 (8 + 8K): written from LarQL's format doc, which is wrong (LarQL never writes the u8 num_top_k the doc shows)",
+    );
   });
 });
 
@@ -157,14 +180,16 @@ describe('walkDownMeta', () => {
     const layout = await walkDownMeta(dmetHeader(cut), cut.length, reader(cut).read, [2, 0, 3]);
     expect(layout.method).toBe('walked');
     expect(layout.layers.map((l) => l.count)).toEqual([2, 0, 1]);
-    expect(layout.notes).toEqual(['down_meta.bin: truncated in layer 2: 3 records need bytes 92–188, file has 134; using 1']);
+    expect(layout.notes).toEqual(['down_meta.bin: truncated in layer 2: 3 records need bytes 92–188, file has 134']);
+    expect(layout.complete).toBe(false);
   });
 
   it('gives later layers count 0 when the file ends before their counter', async () => {
     const cut = FILE.slice(0, 84); // ends right after layer 0
     const layout = await walkDownMeta(dmetHeader(cut), cut.length, reader(cut).read);
     expect(layout.layers.map((l) => l.count)).toEqual([2, 0, 0]);
-    expect(layout.notes[0]).toBe('down_meta.bin: truncated at layer 1: its counter needs bytes 84–88, file has 84; layers 1–2 have no metadata');
+    expect(layout.notes[0]).toBe('down_meta.bin: truncated at layer 1: its counter needs bytes 84–88, file has 84');
+    expect(layout.complete).toBe(false);
     expect(recordOffset(layout, 1, 0)).toBeNull();
     expect(recordOffset(layout, 0, 1)).toEqual({ start: 52, end: 84 });
   });
@@ -175,12 +200,14 @@ describe('walkDownMeta', () => {
     const layout = await walkDownMeta(dmetHeader(longer), longer.length, reader(longer).read);
     expect(layout.layers).toEqual(expected);
     expect(layout.notes).toEqual(['down_meta.bin: 8 unexpected bytes after the last layer (ends at 188, file has 196)']);
+    expect(layout.complete).toBe(false);
   });
 
   it('handles a header with more layers than index.json expects', async () => {
     const layout = await walkDownMeta(dmetHeader(FILE), FILE.length, reader(FILE).read, [2, 0]);
     expect(layout.layers).toEqual(expected);
     expect(layout.notes).toEqual(['down_meta.bin: header says 3 layers, expected 2']);
+    expect(layout.complete).toBe(true);
   });
 });
 

@@ -212,10 +212,12 @@ describe('describeVindex: compact family', () => {
     expect(d.layers[1].gate).toEqual({ start: 48, end: 96 });
   });
 
-  it('throws on a gate whose size fits neither dtype', () => {
-    const e = formatError(() => describeVindex(compact, { 'gate_vectors.bin': 50 }));
-    expect(e.file).toBe('gate_vectors.bin');
-    expect(e.message).toBe('gate_vectors.bin: expected 48 bytes (L=2 × F=3 × H=4 × 2) or 96 (× 4), file has 50');
+  it('reports a gate whose size fits neither dtype as an error, every layer unavailable, the rest kept', () => {
+    const d = describeVindex(compact, { 'gate_vectors.bin': 50 });
+    const why = 'gate_vectors.bin: expected 48 bytes (L=2 × F=3 × H=4 × 2) or 96 (× 4), file has 50';
+    expect(d.problems).toContainEqual({ file: 'gate_vectors.bin', message: why, severity: 'error' });
+    expect(d.dtypes.gate).toBeNull();
+    expect(d.layers.map((l) => [l.numFeatures, l.gate, l.gateProblem])).toEqual([[3, null, why], [3, null, why]]);
   });
 
   it('says what is missing when there is neither layers[] nor num_feats', () => {
@@ -251,24 +253,47 @@ describe('describeVindex: bad input', () => {
     expect(formatError(() => describeVindex(neg, ok)).message).toMatch(/layers\[0\]\.num_features = -2 is not an integer/);
   });
 
-  it('rejects offsets/lengths past the end of gate_vectors.bin', () => {
-    const e = formatError(() => describeVindex(larql(), { 'gate_vectors.bin': 30, 'embeddings.bin': 80 }));
-    expect(e.file).toBe('gate_vectors.bin');
-    expect(e.message).toBe('gate_vectors.bin: layer 1 needs bytes 16–40, file has 30');
+  it('a layer past the end of gate_vectors.bin is unavailable, with the numbers; earlier layers stay', () => {
+    const d = describeVindex(larql(), { 'gate_vectors.bin': 30, 'embeddings.bin': 80 });
+    const why = 'gate_vectors.bin: layer 1 needs bytes 16–40, file has 30';
+    expect(d.problems).toEqual([{ file: 'gate_vectors.bin', message: why, severity: 'error' }]);
+    expect(d.layers[0].gate).toEqual({ start: 0, end: 16 });
+    expect(d.layers[1]).toMatchObject({ gate: null, gateProblem: why, numFeatures: 3 });
+    expect(d.dtypes.gate).toBe('f16');
   });
 
-  it('rejects a layer whose length is not F·H·2 or F·H·4', () => {
+  it('a layer whose length is not F·H·2 or F·H·4 is unavailable', () => {
     const idx = larql({ layers: [{ layer: 0, num_features: 2, offset: 0, length: 20 }] });
-    expect(formatError(() => describeVindex(idx, ok)).message).toBe(
-      'gate_vectors.bin: layer 0 has 20 bytes; expected 16 (F=2 × H=4 × 2) or 32 (× 4)',
-    );
+    const d = describeVindex(idx, ok);
+    expect(d.layers[0].gateProblem).toBe('gate_vectors.bin: layer 0 has 20 bytes; expected 16 (F=2 × H=4 × 2) or 32 (× 4)');
+    expect(d.problems.map((p) => p.severity)).toEqual(['error']);
   });
 
-  it('rejects layers that disagree on dtype', () => {
+  it('layers that disagree on dtype make the whole gate unusable', () => {
     const idx = larql({ layers: [{ layer: 0, num_features: 2, offset: 0, length: 16 }, { layer: 1, num_features: 3, offset: 16, length: 48 }] });
-    expect(formatError(() => describeVindex(idx, { 'gate_vectors.bin': 64 })).message).toBe(
-      'gate_vectors.bin: layer 0 is f16 but layer 1 is f32: one file holds one dtype',
-    );
+    const d = describeVindex(idx, { 'gate_vectors.bin': 64 });
+    const why = 'gate_vectors.bin: layer 0 is f16 but layer 1 is f32: one file holds one dtype';
+    expect(d.problems).toContainEqual({ file: 'gate_vectors.bin', message: why, severity: 'error' });
+    expect(d.layers.map((l) => l.gate)).toEqual([null, null, null]);
+    expect(d.dtypes.gate).toBeNull();
+  });
+
+  it('overlapping layers[] byte ranges are rejected naming both layers and their bytes (12.9)', () => {
+    // layer 2 claims layer 0's bytes: without the check, layer 0's rows would be shown as layer 2
+    const idx = larql({
+      num_layers: 3,
+      layers: [
+        { layer: 0, num_features: 2, offset: 0, length: 16 },
+        { layer: 1, num_features: 3, offset: 16, length: 24 },
+        { layer: 2, num_features: 1, offset: 8, length: 8 },
+      ],
+    });
+    const d = describeVindex(idx, { 'gate_vectors.bin': 40 });
+    const why = 'gate_vectors.bin: layers 0 and 2 overlap: layer 0 has bytes 0–16, layer 2 has bytes 8–16; the gate cannot be used';
+    expect(d.problems).toContainEqual({ file: 'gate_vectors.bin', message: why, severity: 'error' });
+    expect(d.layers.map((l) => [l.gate, l.gateProblem])).toEqual([[null, why], [null, why], [null, why]]);
+    // adjacent ranges are fine
+    expect(describeVindex(larql(), ok).problems).toEqual([]);
   });
 
   it('reports a bad embeddings file without failing the rest', () => {
