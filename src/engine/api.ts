@@ -24,6 +24,8 @@ export interface EngineApi extends CompareApi {
   open(req: OpenRequest, opId: string, onProgress: ProgressCallback): Promise<OpenedVindex>;
   /** The model card and manifest (read on first call). */
   extras(key: string): Promise<OverviewExtras>;
+  /** Bytes [start, end) of a small side file (at most 4 MiB per call), e.g. the rest of a long model card. */
+  readRange(key: string, file: string, start: number, end: number): Promise<Uint8Array>;
   /** Cancels the operation `opId` (its promise rejects with an AbortError). */
   cancel(opId: string): void;
   /** Turns a query (text or "#id,#id") into token ids with their texts. */

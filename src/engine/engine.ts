@@ -91,6 +91,13 @@ export function createEngine(): EngineApi {
       return entry(key).session.extras();
     },
 
+    async readRange(key, file, start, end) {
+      if (end - start > 4 * MiB) throw new Error(`${file}: at most 4 MiB per read (asked for ${end - start} bytes)`);
+      // A copy: the bytes may be a view into a cached block, whose buffer must not be transferred away.
+      const bytes = (await entry(key).session.sources.read(file, start, end)).slice();
+      return transfer(bytes, [bytes.buffer]);
+    },
+
     cancel(opId: string) {
       ops.get(opId)?.abort(new DOMException('Cancelled', 'AbortError'));
     },

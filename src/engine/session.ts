@@ -1,9 +1,9 @@
 import type { VindexLocation } from '../io/ByteSource';
-import type { VindexDescription, FileProblem } from '../format/types';
-import { parseIndexJson, describeVindex } from '../format/indexJson';
+import { VindexFormatError, type VindexDescription, type FileProblem } from '../format/types';
+import { parseIndexJson, describeFolder, MAX_INDEX_BYTES } from '../format/indexJson';
+import { isAbortError } from '../io/ByteSource';
 import { classifyFile } from '../format/knownFiles';
-import { parseModelCard } from '../format/modelCard';
-import { parseManifest } from '../format/manifest';
+import { readExtras } from './overviewExtras';
 import { SourceSet } from './sources';
 import type { BlockStore } from '../io/persistentBlocks';
 import { DownMetaReader } from './downMetaReader';
@@ -11,10 +11,8 @@ import { LabelStore } from './labelStore';
 import { TokenizerHolder } from './tokenizerHolder';
 import type { OpenedVindex, FileSummary, OverviewExtras } from './types';
 
-const MAX_TEXT = 64 * 1024 * 1024;
-
 function dtypeOf(d: VindexDescription, name: string) {
-  if (name === 'gate_vectors.bin') return d.dtypes.gate;
+  if (name === 'gate_vectors.bin' || d.gateShards?.some((p) => p.file === name)) return d.dtypes.gate;
   if (name === 'embeddings.bin') return d.dtypes.embeddings;
   if (name === 'down_features.bin') return d.dtypes.down;
   if (name === 'up_features.bin') return d.dtypes.up;
@@ -42,10 +40,10 @@ export class Session {
 
   private extrasPromise: Promise<OverviewExtras> | null = null;
 
-  /** The model card and manifest, read once on first use (the overview, or a base-model tokenizer lookup). */
+  /** The model card, manifest and other side files, read once on first use (the overview, or a base-model tokenizer lookup). */
   extras(signal?: AbortSignal): Promise<OverviewExtras> {
     if (!this.extrasPromise) {
-      this.extrasPromise = readExtras(this.sources, signal).catch((e) => {
+      this.extrasPromise = readExtras(this.sources, this.description, this.location, signal).catch((e) => {
         this.extrasPromise = null;
         throw e;
       });
@@ -58,27 +56,54 @@ export class Session {
     location: VindexLocation, signal: AbortSignal, step: (label: string) => void, store: BlockStore | null = null,
   ): Promise<Session> {
     const sources = new SourceSet(location, store);
-    if (!sources.has('index.json')) {
+    const root = sources.has('index.json') ? 'index.json' : sources.has('gate_vectors_index.json') ? 'gate_vectors_index.json' : null;
+    if (root === null) {
       const names = location.files.map((f) => f.name);
       throw new Error(
         `${location.label}: not a vindex: expected index.json (with gate_vectors.bin, embeddings.bin, …), ` +
           (names.length ? `found ${names.length} files: ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', …' : ''}` : 'found no files'),
       );
     }
-    step('Reading index.json');
-    const index = parseIndexJson(await sources.text('index.json', signal));
+    const readRoot = async (name: string) => {
+      if (!sources.has(name)) return null;
+      // Why a cap before parsing: a hostile or mistaken multi-GB "index.json" would be read whole.
+      if (sources.size(name) > MAX_INDEX_BYTES) {
+        throw new VindexFormatError(name, `${sources.size(name)} bytes is too large for an index (more than ${MAX_INDEX_BYTES}); not read`);
+      }
+      step(`Reading ${name}`);
+      return parseIndexJson(await sources.text(name, signal), name);
+    };
+    const index = await readRoot('index.json');
+    const gateIndex = await readRoot('gate_vectors_index.json');
     const sizes = Object.fromEntries(location.files.map((f) => [f.name, f.size]));
-    const description = describeVindex(index, sizes);
+    const description = describeFolder(index, gateIndex, sizes);
+    // A gate split across shard files reads as one virtual gate_vectors.bin.
+    if (description.gateShards) sources.defineVirtual('gate_vectors.bin', description.gateShards);
     const session = new Session(location, description, sources);
-    const notices: string[] = [];
+    const notices: string[] = [...(location.notices ?? [])];
     const problems: FileProblem[] = [...description.problems];
+    // Optional files never stop a vindex from opening: a failed read becomes a notice naming the file.
+    const optional = async <T>(file: string, read: () => Promise<T>, fallback: T, consequence: string): Promise<T> => {
+      try {
+        return await read();
+      } catch (e) {
+        if (isAbortError(e) || signal.aborted) throw e;
+        notices.push(`${file}: could not be read (${(e as Error).message ?? String(e)}); ${consequence}`);
+        return fallback;
+      }
+    };
 
-    step('Reading labels');
-    notices.push(...(await session.labels.load(signal)));
-
-    step('Reading down_meta');
-    const dm = await session.downMeta.open(signal);
-    if (dm.note && dm.kind !== 'dmet' && dm.kind !== 'jsonl') notices.push(dm.note);
+    let dm: OpenedVindex['downMeta'];
+    if (description.flavour === 'vindex3') {
+      dm = { kind: 'absent', note: 'VINDEX3 keeps its down_meta at query/down_meta.bin; the views that read it need a VINDEX2 vindex', topK: null };
+    } else {
+      step('Reading labels');
+      notices.push(...(await optional('feature labels', () => session.labels.load(signal), [] as string[], 'no labels are shown')));
+      step('Reading down_meta');
+      const fallback = { kind: 'absent' as const, note: 'down_meta could not be read: showing computed projections instead', topK: null };
+      dm = await optional(sources.has('down_meta.bin') ? 'down_meta.bin' : 'down_meta.jsonl', () => session.downMeta.open(signal), fallback, 'showing computed projections instead');
+      if (dm.note && dm.kind !== 'dmet' && dm.kind !== 'jsonl') notices.push(dm.note);
+    }
 
     const files: FileSummary[] = location.files
       .map((f) => {
@@ -88,7 +113,7 @@ export class Session {
       .sort((a, b) => a.name.localeCompare(b.name));
 
     // A local folder has no URL; its permalink records the model and a checksum of index.json instead.
-    const src = location.kind === 'local' ? await localIdentity(description.model, sources, signal) : location.src;
+    const src = location.kind === 'local' ? await localIdentity(description.model, sources, root, signal) : location.src;
     session.opened = {
       location: { ...location, src },
       description,
@@ -103,35 +128,9 @@ export class Session {
   }
 }
 
-async function localIdentity(model: string, sources: SourceSet, signal: AbortSignal): Promise<string> {
-  const bytes = await sources.read('index.json', 0, sources.size('index.json'), signal);
+async function localIdentity(model: string, sources: SourceSet, root: string, signal: AbortSignal): Promise<string> {
+  const bytes = await sources.read(root, 0, sources.size(root), signal);
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
   const hex = Array.from(digest.slice(0, 6), (b) => b.toString(16).padStart(2, '0')).join('');
   return `local:${model}:${hex}`;
-}
-
-async function readExtras(sources: SourceSet, signal?: AbortSignal): Promise<OverviewExtras> {
-  const notices: string[] = [];
-  const readText = async (name: string): Promise<string | null> => {
-    if (!sources.has(name)) return null;
-    if (sources.size(name) > MAX_TEXT) {
-      notices.push(`${name}: ${sources.size(name)} bytes is too large to read as text; skipped`);
-      return null;
-    }
-    return sources.text(name, signal);
-  };
-  const cardText = await readText('README.md');
-  const card = cardText !== null ? parseModelCard(cardText) : null;
-  const manifestText = await readText('manifest.json');
-  let manifest: unknown = null;
-  if (manifestText !== null) {
-    const m = parseManifest(manifestText);
-    manifest = m.value;
-    if (m.notice) notices.push(m.notice);
-  }
-  return {
-    modelCard: card ? { frontMatter: card.frontMatter, baseModel: card.baseModel, license: card.license, body: card.body } : null,
-    manifest,
-    notices,
-  };
 }

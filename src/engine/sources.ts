@@ -2,6 +2,7 @@ import type { ByteSource, FileEntry, VindexLocation } from '../io/ByteSource';
 import { fileSource } from '../io/fileSource';
 import { httpSource } from '../io/httpSource';
 import { blockCache } from '../io/blockCache';
+import { concatSource } from '../io/concatSource';
 import { persistentBlocks, type BlockStore, type PersistentStats } from '../io/persistentBlocks';
 
 const MiB = 1024 * 1024;
@@ -68,19 +69,35 @@ export class SourceSet {
     return this.persistStats.get(name)?.().writeProblem ?? null;
   }
 
+  private readonly virtual = new Map<string, { size: number; pieces: { file: string; start: number; end: number }[] }>();
+
+  /**
+   * Defines a virtual file made of byte ranges of real files (a gate split across shard files). It
+   * reads like any other file: scoring and projections need no second path.
+   */
+  defineVirtual(name: string, pieces: { file: string; start: number; end: number }[]): void {
+    this.opened.delete(name);
+    this.virtual.set(name, { size: pieces.reduce((a, p) => a + p.end - p.start, 0), pieces });
+  }
+
   /** True when the vindex has this file. */
   has(name: string): boolean {
-    return this.entries.has(name);
+    return this.virtual.has(name) || this.entries.has(name);
   }
 
   /** Size of a file in bytes (0 when absent). */
   size(name: string): number {
-    return this.entries.get(name)?.size ?? 0;
+    return this.virtual.get(name)?.size ?? this.entries.get(name)?.size ?? 0;
   }
 
   /** The byte source for a file; throws naming the file when it is absent. */
   get(name: string): ByteSource {
     let s = this.opened.get(name);
+    const v = this.virtual.get(name);
+    if (!s && v) {
+      s = concatSource(`${this.location.key}/${name}`, v.pieces.map((p) => ({ source: this.get(p.file), start: p.start, end: p.end })));
+      this.opened.set(name, s);
+    }
     if (!s) {
       const entry = this.entries.get(name);
       if (!entry) throw new Error(`${name}: this vindex has no such file`);

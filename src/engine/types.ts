@@ -45,8 +45,20 @@ export interface OpenedVindex {
 
 /** Overview-only side files, read when the overview is shown (a token permalink never reads them). */
 export interface OverviewExtras {
-  modelCard: { frontMatter: Record<string, unknown>; baseModel: string | null; license: string | null; body: string } | null;
+  modelCard: {
+    frontMatter: Record<string, unknown>;
+    baseModel: string | null;
+    license: string | null;
+    /** The body, or its start when the card is long (see `rest`). */
+    body: string;
+    /** README.md bytes after `body` ([start, end)), read on request in chunks; null when `body` is all of it. */
+    rest: { start: number; end: number } | null;
+  } | null;
   manifest: unknown;
+  /** Other JSON side files shown as provenance (MoE phase files, VINDEX3 system graph): value or a summary. */
+  jsonFiles: { file: string; value: unknown; summary: string | null }[];
+  /** Files whose expected sha256 differs between index.json, SHA256SUMS and the Hub. */
+  checksumConflicts: { file: string; claims: { from: string; sha256: string }[] }[];
   notices: string[];
 }
 

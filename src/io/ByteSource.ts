@@ -13,7 +13,7 @@ export type ProgressFn = (done: number, total: number) => void;
 
 /** A file of an opened vindex, serialisable to a worker (structured clone keeps `File`). */
 export interface FileEntry {
-  /** Bare file name, no folders: "gate_vectors.bin". */
+  /** Path inside the vindex folder: "gate_vectors.bin", or "layers/layer_00.weights" in a sub-folder. */
   name: string;
   /** Size in bytes. */
   size: number;
@@ -37,6 +37,8 @@ export interface VindexLocation {
   /** Hub details, when kind is 'hub'. */
   hub?: { endpoint: string; repo: string; repoType: 'model' | 'dataset'; revision: string; sha: string };
   files: FileEntry[];
+  /** Problems met while listing that did not stop the folder from opening (an optional file that failed). */
+  notices?: string[];
 }
 
 /**
