@@ -106,7 +106,7 @@ export function formatHubSrc(ref: HubRef): string {
   return `hf:${ref.repoType === 'dataset' ? 'datasets/' : ''}${ref.repo}@${ref.revision}`;
 }
 
-/** Resolves the revision to a commit sha and lists the repo's top-level files, as a VindexLocation. */
+/** Resolves the revision to a commit sha and lists the repo's files (with sub-folders), as a VindexLocation. */
 export async function openHubRepo(ref: HubRef, opts: HubOptions = {}): Promise<VindexLocation> {
   const endpoint = (opts.endpoint ?? DEFAULT_HUB_ENDPOINT).replace(/\/+$/, '');
   const fetchImpl = opts.fetchImpl ?? ((...a: Parameters<typeof fetch>) => fetch(...a));
@@ -135,13 +135,15 @@ export async function openHubRepo(ref: HubRef, opts: HubOptions = {}): Promise<V
       throw ioError('HttpError', `${label}: the Hub's answer at ${revUrl} has no commit sha`);
     }
     const sha = info.sha.toLowerCase();
-    const files = await listTopLevelFiles(`${api}/tree/${sha}`, label, fetchImpl, opts, signal);
+    const notices: string[] = [];
+    // Why recursive: newer vindexes have sub-folders (layers/, bitnet/; VINDEX3 segments/, query/).
+    const files = await listFiles(`${api}/tree/${sha}?recursive=true`, label, fetchImpl, opts, notices, signal);
     const prefix = repoType === 'dataset' ? 'datasets/' : '';
     const entries: FileEntry[] = files.map((f) => ({
       name: f.path,
-      size: f.lfs?.size ?? f.size,
-      url: `${endpoint}/${prefix}${ref.repo}/resolve/${sha}/${encodeURIComponent(f.path)}`,
-      ...(f.lfs?.oid ? { lfsSha256: f.lfs.oid } : {}),
+      size: f.size,
+      url: `${endpoint}/${prefix}${ref.repo}/resolve/${sha}/${f.path.split('/').map(encodeURIComponent).join('/')}`,
+      ...(f.lfsSha256 ? { lfsSha256: f.lfsSha256 } : {}),
     }));
     const pinned: HubRef = { repo: ref.repo, repoType, revision: sha };
     return {
@@ -151,6 +153,7 @@ export async function openHubRepo(ref: HubRef, opts: HubOptions = {}): Promise<V
       label: ref.revision === sha ? `${ref.repo}@${sha.slice(0, 8)}` : `${ref.repo}@${ref.revision} (${sha.slice(0, 8)})`,
       hub: { endpoint, repo: ref.repo, repoType, revision: ref.revision, sha },
       files: entries,
+      ...(notices.length ? { notices } : {}),
     };
   }
   if (revisionMissing) {
@@ -161,16 +164,53 @@ export async function openHubRepo(ref: HubRef, opts: HubOptions = {}): Promise<V
   throw ioError('NotFoundError', `${label}: repository not found as ${kinds} at ${endpoint}${rev}${hubSaid ? `; the Hub said: ${hubSaid}` : ''}`, 404);
 }
 
-interface TreeItem {
-  type: string;
+/** One file of a Hub listing, with its size checked. */
+interface ListedFile {
   path: string;
   size: number;
-  lfs?: { oid?: string; size?: number };
+  lfsSha256?: string;
 }
 
-/** Follows `Link: <…>; rel="next"` pages of the tree API; keeps files at the top level only. */
-async function listTopLevelFiles(url: string, label: string, fetchImpl: typeof fetch, opts: RetryOptions, signal?: AbortSignal): Promise<TreeItem[]> {
-  const out: TreeItem[] = [];
+/** Sub-folders read below the repository root (layers/x.weights is one level down). */
+const MAX_DEPTH = 3;
+
+/** A byte count from JSON, or null (a size given as a string or a float is not one). */
+function byteCount(v: unknown): number | null {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : null;
+}
+
+/**
+ * One tree-API item as a file, or null (folders, hidden paths, paths too deep, bad entries). A size
+ * that is not a number is refused with a notice: trusting "368640" (a string) once produced
+ * "size was 368640 bytes, now 368640" far from its cause.
+ */
+function listedFile(it: unknown, label: string, notices: string[]): ListedFile | null {
+  if (typeof it !== 'object' || it === null) return null;
+  const { type, path, size, lfs } = it as { type?: unknown; path?: unknown; size?: unknown; lfs?: { oid?: unknown; size?: unknown } };
+  if (type !== 'file' || typeof path !== 'string' || path === '') return null;
+  const parts = path.split('/');
+  if (parts.length > MAX_DEPTH || parts.some((p) => p === '' || p === '.' || p === '..' || (p.startsWith('.') && parts.length > 1))) return null;
+  const bad = (what: string, v: unknown) => {
+    notices.push(`${label}: the Hub's listing gives ${path} ${what} ${JSON.stringify(v)} (${typeof v}), not a byte count; the file is left out`);
+    return null;
+  };
+  const plain = byteCount(size);
+  if (plain === null) return bad('a size of', size);
+  let total = plain;
+  if (lfs !== undefined && lfs !== null) {
+    const lfsSize = byteCount(lfs.size);
+    if (lfs.size !== undefined && lfsSize === null) return bad('an LFS size of', lfs.size);
+    if (lfsSize !== null) total = lfsSize;
+  }
+  const oid = typeof lfs?.oid === 'string' && /^[0-9a-f]{64}$/i.test(lfs.oid) ? lfs.oid.toLowerCase() : undefined;
+  return oid ? { path, size: total, lfsSha256: oid } : { path, size: total };
+}
+
+/** Follows `Link: <…>; rel="next"` pages of the tree API; keeps files down to MAX_DEPTH levels. */
+async function listFiles(
+  url: string, label: string, fetchImpl: typeof fetch, opts: RetryOptions, notices: string[], signal?: AbortSignal,
+): Promise<ListedFile[]> {
+  const out: ListedFile[] = [];
   const seen = new Set<string>();
   let next: string | null = url;
   while (next) {
@@ -179,9 +219,9 @@ async function listTopLevelFiles(url: string, label: string, fetchImpl: typeof f
     const res = await getJson(next, label, fetchImpl, opts, signal);
     if (res.status !== 200) throw ioError('HttpError', `${label}: HTTP ${res.status} listing files at ${next}`, res.status);
     if (!Array.isArray(res.body)) throw ioError('HttpError', `${label}: the Hub's file listing at ${next} is not a list`);
-    for (const it of res.body as TreeItem[]) {
-      // Nothing of a vindex lives in sub-folders, so only top-level files are kept.
-      if (it && it.type === 'file' && typeof it.path === 'string' && !it.path.includes('/')) out.push(it);
+    for (const it of res.body as unknown[]) {
+      const f = listedFile(it, label, notices);
+      if (f) out.push(f);
     }
     next = nextLink(res.link, next);
   }

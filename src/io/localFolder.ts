@@ -42,8 +42,25 @@ function withFolder(f: File, folder: string): File {
   return f;
 }
 
+/** How deep sub-folders of a vindex are read: layers/, bitnet/, segments/, query/ are one level down. */
+export const MAX_FOLDER_DEPTH = 3;
+
+/** Hidden folders (.cache, .git) hold tool state, never vindex files. */
+const hidden = (name: string) => name.startsWith('.');
+
+/** Every file under a directory entry, down to MAX_FOLDER_DEPTH, with the folder path it was found in. */
+async function readTree(dir: DirEntryLike, path: string, depth: number): Promise<File[]> {
+  const children = await readAllEntries(dir);
+  const files = await Promise.all(children.filter((c) => c.isFile).map((c) => entryFile(c as FileEntryLike).then((f) => withFolder(f, path))));
+  if (depth >= MAX_FOLDER_DEPTH) return files;
+  const subs = children.filter((c) => c.isDirectory && !hidden(c.name)) as DirEntryLike[];
+  const nested = await Promise.all(subs.map((d) => readTree(d, `${path}/${d.name}`, depth + 1)));
+  return files.concat(...nested);
+}
+
 /**
- * The files of a drop: one dropped folder is opened one level deep; dropped files are taken as they are.
+ * The files of a drop: one dropped folder is read with its sub-folders (newer vindexes have layers/,
+ * bitnet/; VINDEX3 has segments/ and query/); dropped files are taken as they are.
  * Call it synchronously from the drop handler: DataTransfer items are emptied once the event returns,
  * so every webkitGetAsEntry() happens before the first await.
  */
@@ -52,12 +69,7 @@ export async function filesFromDataTransfer(dt: DataTransfer | DataTransferLike)
   const entries = items.map((it) => it.webkitGetAsEntry()).filter((e): e is EntryLike => e !== null);
   if (entries.length === 0) return Array.from((dt as DataTransferLike).files ?? []); // no Entries API: plain files
   const dirs = entries.filter((e) => e.isDirectory) as DirEntryLike[];
-  if (dirs.length === 1 && entries.length === 1) {
-    const children = await readAllEntries(dirs[0]);
-    // Nothing of a vindex lives in sub-folders, so sub-directories are not descended into.
-    const files = await Promise.all(children.filter((c) => c.isFile).map((c) => entryFile(c as FileEntryLike)));
-    return files.map((f) => withFolder(f, dirs[0].name));
-  }
+  if (dirs.length === 1 && entries.length === 1) return readTree(dirs[0], dirs[0].name, 1);
   return Promise.all(entries.filter((e) => e.isFile).map((e) => entryFile(e as FileEntryLike)));
 }
 
@@ -68,9 +80,13 @@ function folderOf(f: File): string {
   return i > 0 ? p.slice(0, i) : '';
 }
 
+/** Files that mark a vindex folder: index.json, or a MoE summary's gate_vectors_index.json. */
+const ROOTS = ['index.json', 'gate_vectors_index.json'];
+
 /**
  * A VindexLocation for chosen or dropped files. `<input webkitdirectory>` yields every nested file,
- * so the shallowest folder holding index.json is taken and files elsewhere are ignored.
+ * so the shallowest folder holding index.json is taken, with its sub-folders (names become paths like
+ * "layers/layer_00.weights"); files elsewhere and in hidden folders are ignored.
  */
 export function locationFromFiles(files: File[]): VindexLocation {
   const byFolder = new Map<string, File[]>();
@@ -80,7 +96,7 @@ export function locationFromFiles(files: File[]): VindexLocation {
     byFolder.get(d)!.push(f);
   }
   const depth = (d: string) => (d === '' ? 0 : d.split('/').length);
-  const candidates = [...byFolder.keys()].filter((d) => byFolder.get(d)!.some((f) => f.name === 'index.json'));
+  const candidates = [...byFolder.keys()].filter((d) => byFolder.get(d)!.some((f) => ROOTS.includes(f.name)));
   if (candidates.length === 0) {
     const shown = files.slice(0, 5).map((f) => f.name).join(', ');
     const found = files.length === 0 ? 'found no files' : `found ${files.length} file${files.length === 1 ? '' : 's'}: ${shown}${files.length > 5 ? ', …' : ''}`;
@@ -92,15 +108,23 @@ export function locationFromFiles(files: File[]): VindexLocation {
     throw ioError('NotVindexError', `several vindex folders were chosen (${top.map((d) => `${d || '.'}/`).join(', ')}); choose one`);
   }
   const folder = top[0];
-  const chosen = byFolder.get(folder)!;
   const seen = new Map<string, File>();
-  for (const f of chosen) {
-    if (seen.has(f.name)) throw ioError('DuplicateFileError', `two chosen files are both named ${f.name}; choose one vindex folder`);
-    seen.set(f.name, f);
+  for (const [d, list] of byFolder) {
+    // The folder itself, and its sub-folders down to MAX_FOLDER_DEPTH below it (none hidden).
+    const rel = d === folder ? '' : folder === '' ? d : d.startsWith(`${folder}/`) ? d.slice(folder.length + 1) : null;
+    if (rel === null || (folder === '' && d !== '')) continue;
+    const parts = rel === '' ? [] : rel.split('/');
+    if (parts.length >= MAX_FOLDER_DEPTH || parts.some(hidden)) continue;
+    for (const f of list) {
+      const name = rel === '' ? f.name : `${rel}/${f.name}`;
+      if (seen.has(name)) throw ioError('DuplicateFileError', `two chosen files are both named ${name}; choose one vindex folder`);
+      seen.set(name, f);
+    }
   }
-  const index = seen.get('index.json')!;
+  const index = seen.get('index.json') ?? seen.get('gate_vectors_index.json')!;
   const name = folder ? folder.slice(folder.lastIndexOf('/') + 1) : 'dropped files';
-  const entries: FileEntry[] = chosen.map((f) => ({ name: f.name, size: f.size, file: f }));
-  entries.sort((a, b) => (a.name === 'index.json' ? -1 : b.name === 'index.json' ? 1 : a.name.localeCompare(b.name)));
+  const entries: FileEntry[] = [...seen].map(([n, f]) => ({ name: n, size: f.size, file: f }));
+  const rank = (n: string) => (n === 'index.json' ? 0 : n === 'gate_vectors_index.json' ? 1 : 2);
+  entries.sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name));
   return { kind: 'local', key: `local:${name}:${index.size}:${index.lastModified}`, src: null, label: name, files: entries };
 }

@@ -4,6 +4,8 @@ export type VindexFault =
   | '416' // every range request answered 416 (Content-Range: bytes */size)
   | 'etag-change' // the ETag differs on every answer after the first
   | '404'
+  | '500' // every answer 500 (a persistent server error)
+  | '503' // every answer 503
   | '403-once' // one 403 (like an expired signed CDN URL), then normal answers
   | '429-once' // one 429, then normal answers
   | '500-once' // one 500, then normal answers
@@ -31,12 +33,14 @@ export interface VindexRequest {
 
 /** A Hub repository served by the fake Hub. */
 export interface HubRepoSpec {
-  /** Folder whose top-level files are the repo's files. */
+  /** Folder whose files (and, with ?recursive=true, sub-folders) are the repo's files. */
   dir: string;
   /** Commit sha that `main` resolves to. */
   sha: string;
   /** Further branch/tag names → sha. */
   revisions?: Record<string, string>;
+  /** Rewrites each file item of the tree listing (to serve a malformed listing, e.g. sizes as strings). */
+  mangle?: (item: { type: 'file'; oid: string; size: number; path: string; lfs?: { oid: string; size: number; pointerSize: number } }) => unknown;
 }
 
 export interface VindexServerOptions {

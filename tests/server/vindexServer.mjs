@@ -150,22 +150,34 @@ export async function startVindexServer({ root, hubRepos = {}, faults = {}, log 
     if (!sha) return json(res, entry, 404, { error: `Invalid rev id: ${rev}` }, { 'X-Error-Code': 'RevisionNotFound' });
     if (op === 'revision') return json(res, entry, 200, { _id: `${owner}/${name}`, id: `${owner}/${name}`, sha, private: false });
     if (op !== 'tree') return json(res, entry, 404, { error: 'Not found' });
-    const dirents = await readdir(repo.dir, { withFileTypes: true });
-    dirents.sort((a, b) => a.name.localeCompare(b.name));
+    // ?recursive=true lists sub-folders too (paths "folder/file"), as the real tree API does.
+    const recursive = /^(true|1)$/i.test(url.searchParams.get('recursive') ?? '');
     const items = [];
-    for (const d of dirents) {
-      if (d.isDirectory()) { items.push({ type: 'directory', oid: '0'.repeat(40), size: 0, path: d.name }); continue; }
-      const info = await fileInfo(join(repo.dir, d.name));
-      if (!info) continue;
-      const item = { type: 'file', oid: info.sha1, size: info.size, path: d.name };
-      if (info.size >= SMALL_FILE_LIMIT) item.lfs = { oid: info.sha256, size: info.size, pointerSize: 134 };
-      items.push(item);
-    }
+    const walk = async (dir, prefix) => {
+      const dirents = await readdir(dir, { withFileTypes: true });
+      dirents.sort((a, b) => a.name.localeCompare(b.name));
+      for (const d of dirents) {
+        const path = prefix + d.name;
+        if (d.isDirectory()) {
+          items.push({ type: 'directory', oid: '0'.repeat(40), size: 0, path });
+          if (recursive) await walk(join(dir, d.name), `${path}/`);
+          continue;
+        }
+        const info = await fileInfo(join(dir, d.name));
+        if (!info) continue;
+        const item = { type: 'file', oid: info.sha1, size: info.size, path };
+        if (info.size >= SMALL_FILE_LIMIT) item.lfs = { oid: info.sha256, size: info.size, pointerSize: 134 };
+        items.push(repo.mangle ? repo.mangle(item) : item);
+      }
+    };
+    await walk(repo.dir, '');
     const cursor = Number(url.searchParams.get('cursor') ?? 0);
     const page = items.slice(cursor, cursor + treePageSize);
     const headers = {};
     if (cursor + treePageSize < items.length) {
-      headers.Link = `<${mainOrigin}${url.pathname}?cursor=${cursor + treePageSize}>; rel="next"`;
+      const next = new URL(`${url.pathname}${url.search}`, mainOrigin);
+      next.searchParams.set('cursor', String(cursor + treePageSize));
+      headers.Link = `<${next.href}>; rel="next"`;
     }
     return json(res, entry, 200, page, headers);
   }
@@ -193,7 +205,7 @@ export async function startVindexServer({ root, hubRepos = {}, faults = {}, log 
     for (const f of faultList) if (f.type === 'delay') await sleep(f.ms ?? 100);
     if (res.destroyed) return;
     // '403-once' stands for an expired signed CDN URL (the Hub's expire after about an hour).
-    for (const t of ['404', '403-once', '429-once', '500-once']) {
+    for (const t of ['404', '500', '503', '403-once', '429-once', '500-once']) {
       const f = faultList.find((x) => x.type === t);
       if (!f) continue;
       const onceKey = `${t}:${f.key}`;
@@ -222,12 +234,12 @@ export async function startVindexServer({ root, hubRepos = {}, faults = {}, log 
       const [owner, name, , rev, ...rest] = parts.slice(ds);
       const sha = revisionSha(repo, rev ?? '');
       if (!sha) return json(res, entry, 404, { error: `Invalid rev id: ${rev}` });
-      const file = rest.length === 1 ? safeJoin(repo.dir, rest[0]) : null;
+      const file = rest.length >= 1 ? safeJoin(repo.dir, rest.join('/')) : null;
       const info = file ? await fileInfo(file) : null;
       if (!info) return json(res, entry, 404, { error: 'Entry not found' }, { 'X-Error-Code': 'EntryNotFound' });
       if (info.size < SMALL_FILE_LIMIT) return serveFile(req, res, entry, file, faultList, { 'X-Repo-Commit': sha });
       // Large (LFS) files: a 302 to the CDN origin, which browsers follow cross-origin on their own.
-      const loc = `${cdnOrigin}/repos/${type}/${owner}/${name}/${sha}/${encodeURIComponent(rest[0])}?X-Signature=test`;
+      const loc = `${cdnOrigin}/repos/${type}/${owner}/${name}/${sha}/${encodeURIComponent(rest.join('/'))}?X-Signature=test`;
       res.writeHead(302, { Location: loc, 'X-Repo-Commit': sha, 'X-Linked-Size': info.size, 'X-Linked-ETag': `"${info.sha256}"`, 'Content-Length': 0 });
       entry.status = 302;
       return res.end();

@@ -52,8 +52,54 @@ describe('openHttpFolder', () => {
     const err = await openHttpFolder(`${server.url}sub/`).catch((e: Error) => e);
     expect(err).toMatchObject({ name: 'NotVindexError' });
     expect((err as Error).message).toBe(
-      `no index.json at ${server.url}sub/index.json (HTTP 404): this is not a vindex folder (expected index.json, gate_vectors.bin, embeddings.bin, …)`,
+      `no index.json at ${server.url}sub/index.json (HTTP 404), nor gate_vectors_index.json: this is not a vindex folder (expected index.json, gate_vectors.bin, embeddings.bin, …)`,
     );
+  });
+
+  it('one optional file that keeps failing (persistent 5xx on README.md, 500 on an absent up_features.bin) is left out with a notice (12.8)', async () => {
+    server.setFault({ 'README.md': '500', 'up_features.bin': '500' });
+    const loc = await openHttpFolder(server.url, fast);
+    const names = loc.files.map((f) => f.name);
+    expect(names).toContain('gate_vectors.bin');
+    expect(names).not.toContain('README.md');
+    expect(loc.notices).toHaveLength(2);
+    expect(loc.notices!.find((n) => n.startsWith('README.md: '))).toMatch(/HTTP 500.*left out$/);
+    expect(loc.notices!.find((n) => n.startsWith('up_features.bin: '))).toMatch(/HTTP 500.*left out$/);
+  });
+
+  it('refuses an index.json larger than 32 MiB before reading it (12.9)', async () => {
+    const big = makeFixtureDir('vindex-big-index-');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(`${big.dir}/index.json`, Buffer.alloc(32 * 1024 * 1024 + 1, 0x20));
+    const s2 = await startVindexServer({ root: big.dir });
+    try {
+      const err = await openHttpFolder(s2.url).catch((e: Error) => e);
+      expect((err as Error).message).toBe(`index.json: ${32 * 1024 * 1024 + 1} bytes is too large for an index (more than ${32 * 1024 * 1024}); not read (${s2.url}index.json)`);
+      expect(s2.requests.find((r) => r.path === '/index.json')!.bytes).toBeLessThan(32 * 1024 * 1024);
+    } finally {
+      await s2.close();
+      big.cleanup();
+    }
+  });
+
+  it('opens a MoE summary folder from gate_vectors_index.json when there is no index.json, and probes names the index refers to', async () => {
+    const moe = makeFixtureDir('vindex-moe-');
+    const { writeFileSync, rmSync, mkdirSync } = await import('node:fs');
+    rmSync(`${moe.dir}/index.json`);
+    writeFileSync(`${moe.dir}/gate_vectors_index.json`, JSON.stringify({ num_feats: 2, layers: {} }));
+    writeFileSync(`${moe.dir}/phase1_moe_svd.json`, '{}');
+    mkdirSync(`${moe.dir}/query`);
+    writeFileSync(`${moe.dir}/query/down_meta.bin`, Buffer.alloc(20));
+    const s2 = await startVindexServer({ root: moe.dir });
+    try {
+      const loc = await openHttpFolder(s2.url);
+      expect(loc.files[0].name).toBe('gate_vectors_index.json');
+      expect(loc.files.map((f) => f.name)).toEqual(expect.arrayContaining(['gate_vectors.bin', 'phase1_moe_svd.json', 'query/down_meta.bin']));
+      expect(s2.requests.some((r) => r.path === '/query/down_meta.bin' && r.range === 'bytes=0-0')).toBe(true);
+    } finally {
+      await s2.close();
+      moe.cleanup();
+    }
   });
 
   it('stops when a host ignores Range on a large file', async () => {

@@ -3,8 +3,8 @@ import { formatHubSrc, openHubRepo, parseHubRef, type HubRef } from '../../../sr
 import { httpSource } from '../../../src/io/httpSource';
 import type { RetryInfo } from '../../../src/io/retry';
 import { startVindexServer, type VindexServer } from '../../server/vindexServer.mjs';
-import { makeFixtureDir, GATE_SIZE, type FixtureDir } from './fixtureDir';
-import { sameBytes } from './countingSource';
+import { makeFixtureDir, GATE_SIZE, EMBED_SIZE, type FixtureDir } from './fixtureDir';
+import { patternBytes, sameBytes } from './countingSource';
 
 describe('parseHubRef', () => {
   const M = (repo: string, revision = 'main', repoType: HubRef['repoType'] = null): HubRef => ({ repo, repoType, revision });
@@ -105,7 +105,8 @@ describe('openHubRepo against a fake Hub', () => {
       hub: { endpoint: server.origin, repo: 'alice/gemma-vindex', repoType: 'model', revision: 'main', sha: SHA_M },
     });
     const byName = Object.fromEntries(loc.files.map((f) => [f.name, f]));
-    expect(Object.keys(byName).sort()).toEqual(Object.keys(fx.files).sort()); // no "sub" folder, no nested file
+    expect(Object.keys(byName).sort()).toEqual([...Object.keys(fx.files), 'sub/nested.bin'].sort()); // files of sub-folders too, not folders
+    expect(byName['sub/nested.bin'].url).toBe(`${server.origin}/alice/gemma-vindex/resolve/${SHA_M}/sub/nested.bin`);
     expect(byName['gate_vectors.bin']).toEqual({
       name: 'gate_vectors.bin', size: GATE_SIZE, url: `${server.origin}/alice/gemma-vindex/resolve/${SHA_M}/gate_vectors.bin`, lfsSha256: fx.sha256('gate_vectors.bin'),
     });
@@ -114,6 +115,39 @@ describe('openHubRepo against a fake Hub', () => {
       '/api/models/alice/gemma-vindex/revision/main',
       `/api/models/alice/gemma-vindex/tree/${SHA_M}`,
     ]);
+    expect(server.requests[1].url).toBe(`/api/models/alice/gemma-vindex/tree/${SHA_M}?recursive=true`);
+  });
+
+  it('reads a file in a sub-folder through /resolve/ (path segments kept)', async () => {
+    const loc = await openHubRepo(parseHubRef('hf:alice/gemma-vindex')!, { endpoint: server.origin });
+    const nested = loc.files.find((f) => f.name === 'sub/nested.bin')!;
+    const src = await httpSource(nested.url!);
+    expect(src.size).toBe(100);
+    expect(sameBytes(await src.read(0, 100), patternBytes(100))).toBe(true);
+  });
+
+  it('type-checks listed sizes: a size given as a string leaves the file out with a notice naming it (12.9)', async () => {
+    const bad = await startVindexServer({
+      hubRepos: {
+        'model:eve/strings': {
+          dir: fx.dir, sha: SHA_M,
+          mangle: (it) => (it.path === 'embeddings.bin' ? { ...it, size: String(it.size) } : it.path === 'gate_vectors.bin' ? { ...it, lfs: { ...it.lfs, size: 1.5 } } : it),
+        },
+      },
+    });
+    try {
+      const loc = await openHubRepo(parseHubRef('hf:eve/strings')!, { endpoint: bad.origin });
+      const names = loc.files.map((f) => f.name);
+      expect(names).not.toContain('embeddings.bin');
+      expect(names).not.toContain('gate_vectors.bin');
+      expect(names).toContain('index.json');
+      expect(loc.notices).toEqual([
+        `hf:eve/strings@main: the Hub's listing gives embeddings.bin a size of "${EMBED_SIZE}" (string), not a byte count; the file is left out`,
+        `hf:eve/strings@main: the Hub's listing gives gate_vectors.bin an LFS size of 1.5 (number), not a byte count; the file is left out`,
+      ]);
+    } finally {
+      await bad.close();
+    }
   });
 
   it('reads a large file through the 302 to the CDN and a small one directly', async () => {
@@ -180,10 +214,10 @@ describe('openHubRepo against a fake Hub', () => {
 
   it('follows Link rel="next" pagination of the tree API', async () => {
     const loc = await openHubRepo(parseHubRef('hf:alice/gemma-vindex')!, { endpoint: paged.origin });
-    expect(loc.files.map((f) => f.name).sort()).toEqual(Object.keys(fx.files).sort());
+    expect(loc.files.map((f) => f.name).sort()).toEqual([...Object.keys(fx.files), 'sub/nested.bin'].sort());
     const treeCalls = paged.requests.filter((r) => r.path.includes('/tree/'));
-    expect(treeCalls.length).toBe(4); // 8 entries (7 files + 1 folder), 2 per page
-    expect(treeCalls.map((r) => r.url.split('?')[1] ?? '')).toEqual(['', 'cursor=2', 'cursor=4', 'cursor=6']);
+    expect(treeCalls.length).toBe(5); // 9 entries (7 files + 1 folder + 1 nested file), 2 per page
+    expect(treeCalls.map((r) => r.url.split('?')[1] ?? '')).toEqual(['recursive=true', 'recursive=true&cursor=2', 'recursive=true&cursor=4', 'recursive=true&cursor=6', 'recursive=true&cursor=8']);
   });
 
   it('backs off on 429 and tells the caller', async () => {

@@ -23,6 +23,19 @@ describe('locationFromFiles', () => {
     expect(loc.files.map((f) => f.name)).toEqual(['index.json', 'embeddings.bin']);
   });
 
+  it('keeps sub-folders of the vindex as paths (layers/, segments/), not hidden ones', () => {
+    const loc = locationFromFiles([
+      file('v/index.json'), file('v/layers/layer_00.weights'), file('v/segments/embed.bin'), file('v/query/down_meta.bin'), file('v/.git/HEAD'),
+    ]);
+    expect(loc.files.map((f) => f.name)).toEqual(['index.json', 'layers/layer_00.weights', 'query/down_meta.bin', 'segments/embed.bin']);
+  });
+
+  it('opens a MoE summary folder by its gate_vectors_index.json when there is no index.json', () => {
+    const loc = locationFromFiles([file('moe/gate_vectors.bin', 64), file('moe/gate_vectors_index.json', 7, 8)]);
+    expect(loc.key).toBe('local:moe:7:8');
+    expect(loc.files.map((f) => f.name)).toEqual(['gate_vectors_index.json', 'gate_vectors.bin']);
+  });
+
   it('accepts loose files without folder paths', () => {
     const loc = locationFromFiles([file('index.json', 5, 9), file('gate_vectors.bin')]);
     expect(loc.key).toBe('local:dropped files:5:9');
@@ -64,13 +77,19 @@ describe('filesFromDataTransfer', () => {
   });
   const dt = (entries: unknown[]) => ({ items: entries.map((e) => ({ kind: 'file', webkitGetAsEntry: () => e, getAsFile: () => null })) }) as unknown as DataTransferLike;
 
-  it('reads a dropped folder with readEntries in a loop, one level deep', async () => {
-    const children = [...Array.from({ length: 250 }, (_, i) => fileEntry(`f${i}.bin`)), dirEntry('sub', [fileEntry('deep.bin')]), fileEntry('index.json')];
+  it('reads a dropped folder with readEntries in a loop, with its sub-folders (not hidden ones, not too deep)', async () => {
+    const children = [
+      ...Array.from({ length: 250 }, (_, i) => fileEntry(`f${i}.bin`)),
+      dirEntry('layers', [fileEntry('layer_00.weights'), dirEntry('x', [fileEntry('two-down.bin'), dirEntry('y', [fileEntry('too-deep.bin')])])]),
+      dirEntry('.cache', [fileEntry('state.json')]),
+      fileEntry('index.json'),
+    ];
     const files = await filesFromDataTransfer(dt([dirEntry('my-vindex', children)]));
-    expect(files.length).toBe(251);
-    expect(files.some((f) => f.name === 'deep.bin')).toBe(false);
+    expect(files.length).toBe(253);
+    expect(files.some((f) => f.name === 'too-deep.bin' || f.name === 'state.json')).toBe(false);
     const loc = locationFromFiles(files);
     expect(loc.label).toBe('my-vindex');
+    expect(loc.files.map((f) => f.name).filter((n) => n.includes('/'))).toEqual(['layers/layer_00.weights', 'layers/x/two-down.bin']);
   });
 
   it('takes dropped files as they are', async () => {
