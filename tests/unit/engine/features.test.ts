@@ -17,7 +17,7 @@ const DMET_FIXTURES = VALID.filter((n) => {
   const dm = expected(n).down_meta;
   return dm !== null && dm.format === 'dmet';
 });
-const NO_META = ['dmet-empty', 'dmet-garbage', 'dmet-headerless', 'larql-v1'] as const;
+const NO_META = ['dmet-empty', 'dmet-garbage', 'dmet-headerless', 'larql-v1', 'dmet-doc-records', 'dmet-truncated'] as const;
 
 /** The stored outputs of every feature as this test reads them: [layer][feature] → entries or null. */
 function storedOutputs(name: string): { records: ({ id: number; logit: number; text: string }[] | null)[][]; cScores: (number | null)[][] } {

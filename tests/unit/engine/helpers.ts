@@ -4,8 +4,8 @@
  * that no expected value comes from the code under test.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, readdirSync, type Dirent } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { createEngine } from '../../../src/engine/engine';
@@ -25,8 +25,14 @@ export function makeFixtures(): void {
 export const VALID = [
   'larql-v2-f32', 'larql-v2-f16', 'larql-v1', 'compact', 'moe', 'widths', 'dmet-empty', 'dmet-garbage',
   'dmet-headerless', 'dmet-k-mismatch', 'jsonl', 'gate-f32-declared-f16', 'embed-scale',
+  'dmet-literal-magic', 'dmet-doc-records', 'dmet-truncated', 'provenance-v1-spec', 'sharded-gate', 'kquant-names', 'new-keys', 'moe-summary',
 ] as const;
-export const BROKEN = ['bad-json', 'truncated-embeddings', 'truncated-gate', 'not-a-vindex', 'absurd-dims'] as const;
+export const BROKEN = [
+  'bad-json', 'truncated-embeddings', 'truncated-gate', 'not-a-vindex', 'absurd-dims',
+  'overlapping-layers', 'shards-gap', 'shards-overlap', 'moe-summary-bad',
+] as const;
+/** Fixtures of another generation (VINDEX3): an overview, and the other views refused by name. */
+export const SHAPES = ['vindex3', 'vindex3-bad'] as const;
 
 // ---------------------------------------------------------------- expected.json
 
@@ -55,7 +61,7 @@ export interface JsonlRecord { l: number; f: number; t: string; i: number; c: nu
 export interface Expected {
   name: string;
   valid: boolean;
-  index_family: 'larql-v2' | 'larql-v1' | 'compact';
+  index_family: 'larql-v2' | 'larql-v1' | 'compact' | 'moe-summary';
   model: string;
   num_layers: number; hidden_size: number; vocab_size: number; embed_scale: number;
   down_top_k: number | null;
@@ -64,7 +70,7 @@ export interface Expected {
   experts: ({ layer: number; num_experts: number; features_per_expert: number } | null)[] | null;
   files: Record<string, { bytes: number; dtype?: 'f16' | 'f32' | null }>;
   gate: { file: string; dtype: 'f16' | 'f32'; layers: (Range | null)[] };
-  down_features: { file: string; dtype: 'f16' | 'f32'; layers: (Range | null)[] };
+  down_features: { file: string; dtype: 'f16' | 'f32' | null; layers: (Range | null)[] };
   embeddings: { file: string; dtype: 'f16' | 'f32'; bytes: number; row_bytes: number };
   layer_bands: { syntax: [number, number]; knowledge: [number, number]; output: [number, number] } | null;
   nonfinite: { file: string; layer: number; feature: number; dim: number; value: string }[];
@@ -75,12 +81,22 @@ export interface Expected {
   down_meta:
     | null
     | { file: 'down_meta.bin'; format: 'dmet'; valid: true; version: number; num_layers: number; top_k: number; record_bytes: number; bytes: number; kind: 'dmet' | 'k-mismatch'; layers: { layer: number; nf: number; counter_offset: number; records_offset: number }[]; records: DmetRecord[] }
-    | { file: 'down_meta.bin'; format: 'empty' | 'float-array' | 'headerless'; valid: false; bytes: number }
+    | { file: 'down_meta.bin'; format: 'empty' | 'float-array' | 'headerless' | 'doc-records' | 'truncated'; valid: false; bytes: number; mentions?: string[] }
     | { file: 'down_meta.jsonl'; format: 'jsonl'; valid: true; top_k: number; lines: number; header_lines: number; records: JsonlRecord[] };
   queries: QueryExpect[];
   projections: { layer: number; feature: number; of: 'down' | 'gate'; dot: { ids: number[]; values: number[] }; cos: { ids: number[]; values: number[] } }[];
+  /** sharded-gate: the shard files in order; their concatenation is the packed gate. */
+  gate_shards?: { file: string; bytes: number }[];
+  provenance?: { key: string; value: string }[];
+  file_roles?: Record<string, { used: boolean }>;
+  settings?: Record<string, string>;
+  quant?: { declared: string; normalised: string };
+  moe_summary?: { num_feats: number; n_routed_experts: number; layers: { layer: number; experts: number; start: number; end: number; median: number; q25: number; q75: number }[] };
+  /** Bad input that opens: the layers whose gate stays usable. */
+  opens?: boolean;
+  usable_layers?: number[];
   error?: {
-    file: string; kind: string; mentions: string[];
+    file: string; kind: string; mentions: string[] | string[][];
     expected_bytes?: { f32: number; f16: number }; actual_bytes?: number; vocab_size?: number;
     also_acceptable_files?: string[]; layer?: number; needs?: [number, number]; intact_layers?: number[];
   };
@@ -120,9 +136,11 @@ class CountingFile extends File {
   }
 }
 
-/** The fixture folder as a local location (expected.json left out), optionally counting reads. */
+/** The fixture folder as a local location (expected.json left out; sub-folders as "dir/file"), optionally counting reads. */
 export function localLocation(name: string, counter?: SliceCounter): VindexLocation {
-  const files = readdirSync(join(OUT, name))
+  const files = (readdirSync(join(OUT, name), { recursive: true, withFileTypes: true }) as Dirent[])
+    .filter((d) => d.isFile())
+    .map((d) => relative(join(OUT, name), join(d.parentPath, d.name)).split(sep).join('/'))
     .filter((f) => f !== 'expected.json')
     .sort()
     .map((f) => {
@@ -190,15 +208,29 @@ export function decodeFloats(bytes: Uint8Array, dtype: 'f16' | 'f32', start = 0,
 export function layerRows(name: string, which: 'gate' | 'down'): (Float64Array[] | null)[] {
   const e = expected(name);
   const spec = which === 'gate' ? e.gate : e.down_features;
-  const bytes = raw(name, spec.file);
+  const dtype = spec.dtype;
+  if (dtype === null) return spec.layers.map(() => null); // no such file (MoE summaries have no down rows)
+  // A sharded gate: its shard files back to back are the packed gate (this test's own concatenation).
+  const bytes = which === 'gate' && e.gate_shards ? concatBytes(e.gate_shards.map((s) => raw(name, s.file))) : raw(name, spec.file);
   const H = e.hidden_size;
   return spec.layers.map((r) => {
     if (!r) return null;
-    const all = decodeFloats(bytes, spec.dtype, r.start, r.end);
+    const all = decodeFloats(bytes, dtype, r.start, r.end);
     const rows: Float64Array[] = [];
     for (let f = 0; f < r.num_features; f++) rows.push(all.subarray(f * H, (f + 1) * H));
     return rows;
   });
+}
+
+/** Byte arrays joined end to end. */
+export function concatBytes(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((a, p) => a + p.byteLength, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
 }
 
 /** The embedding matrix as float64 rows. */
@@ -236,7 +268,8 @@ export interface ParsedDmet {
 /** Walks a DMET file's counters and decodes every record, dropping (0, 0.0) padding. */
 export function parseDmet(bytes: Uint8Array): ParsedDmet {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (dv.getUint32(0, true) !== 0x444d4554) throw new Error('not DMET');
+  // "TEMD" on disk (u32 0x444D4554), or the literal bytes "DMET" (u32 0x54454D44) of Python writers.
+  if (dv.getUint32(0, true) !== 0x444d4554 && dv.getUint32(0, true) !== 0x54454d44) throw new Error('not DMET');
   const numLayers = dv.getUint32(8, true);
   const K = dv.getUint32(12, true);
   const R = 8 + 8 * K;

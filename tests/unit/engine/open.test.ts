@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../../src/engine/engine';
 import {
-  BROKEN, OUT, VALID, expected, halfToNumber, localLocation, makeFixtures, noProgress, num, openFixture, opId, raw, scoreGrid,
+  BROKEN, OUT, SHAPES, VALID, expected, halfToNumber, localLocation, makeFixtures, noProgress, num, openFixture, opId, raw, scoreGrid,
 } from './helpers';
 
 beforeAll(() => makeFixtures());
@@ -24,9 +24,11 @@ async function rejection(p: Promise<unknown>): Promise<Error> {
 
 describe('fixture list', () => {
   it('covers every fixture the generator writes', () => {
-    const list = JSON.parse(readFileSync(join(OUT, 'fixtures.json'), 'utf8')) as { fixtures: { name: string; valid: boolean }[] };
-    expect(list.fixtures.filter((f) => f.valid).map((f) => f.name).sort()).toEqual([...VALID].sort());
-    expect(list.fixtures.filter((f) => !f.valid).map((f) => f.name).sort()).toEqual([...BROKEN].sort());
+    const list = JSON.parse(readFileSync(join(OUT, 'fixtures.json'), 'utf8')) as { fixtures: { name: string; group: string }[] };
+    expect(list.fixtures.filter((f) => f.group === 'valid').map((f) => f.name).sort()).toEqual([...VALID].sort());
+    expect(list.fixtures.filter((f) => f.group === 'broken').map((f) => f.name).sort()).toEqual([...BROKEN].sort());
+    expect(list.fixtures.filter((f) => f.group === 'shape').map((f) => f.name).sort()).toEqual([...SHAPES].sort());
+    expect(list.fixtures.length).toBe(VALID.length + BROKEN.length + SHAPES.length);
   });
 });
 
@@ -35,7 +37,9 @@ describe('engine.open: description', () => {
     const e = expected(name);
     const { opened } = await openFixture(name);
     const d = opened.description;
-    expect(d.flavour).toBe(e.index_family === 'compact' ? 'compact' : 'larql');
+    expect(d.flavour).toBe(e.index_family === 'compact' || e.index_family === 'moe-summary' ? e.index_family : 'larql');
+    // compact and MoE summary vindexes hold SVD directions, not neurons
+    expect(d.featureKind).toBe(e.index_family === 'compact' || e.index_family === 'moe-summary' ? 'direction' : 'neuron');
     if (e.index_family === 'larql-v1') expect(d.version).toBe(1);
     if (e.index_family === 'larql-v2') expect(d.version).toBe(2);
     expect(d.model).toBe(e.model);
