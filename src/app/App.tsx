@@ -15,6 +15,8 @@ import { Settings } from '../views/open/Settings';
 import { CompareBar } from '../views/compare/CompareBar';
 import { CompareView } from '../views/compare/CompareView';
 import { useVindexB } from '../queries/compare';
+import { ViewRefusal } from '../views/overview/ViewRefusal';
+import { viewUnavailable } from '../views/overview/semantics';
 import type { ViewName } from '../state/permalink';
 
 const TABS: { view: ViewName; label: string }[] = [
@@ -82,9 +84,15 @@ export function App() {
           </nav>
           <main className="view">
             {view === 'overview' && <Overview vindex={vindex.data} />}
-            {view === 'token' && <TokenView vindex={vindex.data} />}
-            {view === 'feature' && <FeatureView vindex={vindex.data} />}
-            {view === 'compare' && <CompareView vindex={vindex.data} />}
+            {view !== 'overview' && viewUnavailable(vindex.data.description, view) !== null ? (
+              <ViewRefusal vindex={vindex.data} view={view} />
+            ) : (
+              <>
+                {view === 'token' && <TokenView vindex={vindex.data} />}
+                {view === 'feature' && <FeatureView vindex={vindex.data} />}
+                {view === 'compare' && <CompareView vindex={vindex.data} />}
+              </>
+            )}
           </main>
         </>
       ) : (

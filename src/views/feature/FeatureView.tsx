@@ -9,6 +9,7 @@ import { SaysPanel, HearsPanel } from './ProjectionPanels';
 import { NeighboursPanel, SayersPanel } from './RelationPanels';
 import { DescribePanel } from './DescribePanel';
 import { FeatureCompare } from '../compare/FeatureCompare';
+import { unitWord } from '../overview/semantics';
 
 function QueryScore({ vindex, layer, feature }: { vindex: OpenedVindex; layer: number; feature: number }) {
   const { q, metric, rank } = useApp();
@@ -22,7 +23,7 @@ function QueryScore({ vindex, layer, feature }: { vindex: OpenedVindex; layer: n
   for (const row of grid.layers) if (row) for (let i = 0; i < row.length; i++) if (key(row[i]) > key(v)) better++;
   return (
     <p>
-      Query “{q}”: {metric} score <strong>{formatScore(v)}</strong>, rank {better + 1} of all features (by {rank === 'abs' ? '|score|' : 'signed value'}).
+      Query “{q}”: {metric} score <strong>{formatScore(v)}</strong>, rank {better + 1} of all {unitWord(vindex.description, true)} (by {rank === 'abs' ? '|score|' : 'signed value'}).
     </p>
   );
 }
@@ -71,9 +72,17 @@ function FeatureDetailView({ vindex, layer, feature }: { vindex: OpenedVindex; l
     );
   }
   const d = detail.data;
+  const directions = vindex.description.featureKind === 'direction';
   return (
     <section role="region" aria-label={name} className="feature-view">
-      <h2>{name}</h2>
+      <h2>{directions ? `Direction L${layer} D${feature}` : name}</h2>
+      {directions && (
+        <p className="notice">
+          An SVD direction, not a neuron: gate direction {feature} of layer {layer}{d?.expert !== null && d?.expert !== undefined ? ` (expert ${d.expert})` : ''}.
+          Its sign is arbitrary, so the tokens at the negative end are as meaningful as those at the positive end.
+          {vindex.description.flavour === 'compact' ? ` “Says” shows down direction ${feature}, a different direction from a separate decomposition.` : ''}
+        </p>
+      )}
       {d && (
         <dl className="facts">
           <dt>Label</dt>
@@ -86,7 +95,7 @@ function FeatureDetailView({ vindex, layer, feature }: { vindex: OpenedVindex; l
               <dd>{d.expert}</dd>
             </>
           )}
-          <dt>Features in layer</dt>
+          <dt>{directions ? 'Directions in layer' : 'Features in layer'}</dt>
           <dd>{d.numFeatures}</dd>
         </dl>
       )}

@@ -7,6 +7,7 @@ import { formatScore, showToken, formatBytes } from '../common/format';
 import { OutputBars } from './OutputBars';
 import { toCsv } from './toCsv';
 import { download } from '../common/download';
+import { exportUnits } from '../overview/semantics';
 
 const K = 30;
 
@@ -56,10 +57,18 @@ export function SaysPanel({ vindex, detail }: { vindex: OpenedVindex; detail: Fe
   const computed = proj.data?.byDot ?? [];
   // The list shows stored outputs; without them, the computed projection once it exists.
   const list = stored.length ? stored.map((t) => ({ id: t.id, text: t.text, score: t.logit })) : computed.slice(0, 20);
-  const meta = { source: vindex.location.src, commit: vindex.location.hub?.sha ?? null, layer: detail.layer, feature: detail.feature, vector: 'down' };
+  const directions = vindex.description.featureKind === 'direction';
+  const meta = {
+    source: vindex.location.src, commit: vindex.location.hub?.sha ?? null, layer: detail.layer, feature: detail.feature,
+    vector: directions ? `down direction ${detail.feature} (separate SVD of down_proj)` : 'down', units: exportUnits(vindex.description),
+  };
   return (
     <section className="panel" aria-label="Says">
-      <h3>Says: output tokens (down vector → vocabulary)</h3>
+      <h3>
+        {directions
+          ? `Says: down direction ${detail.feature} → vocabulary (a separate SVD of down_proj, not the output of gate direction ${detail.feature})`
+          : 'Says: output tokens (down vector → vocabulary)'}
+      </h3>
       {detail.outputsNote && <p className="notice">{detail.outputsNote}</p>}
       {stored.length > 0 && (
         <>
@@ -87,7 +96,7 @@ export function SaysPanel({ vindex, detail }: { vindex: OpenedVindex; detail: Fe
           <span className="muted">streams embeddings.bin ({formatBytes(vindex.files.find((f) => f.name === 'embeddings.bin')?.size ?? 0)})</span>
         </p>
       ) : (
-        <p className="muted">No down_features.bin: only stored outputs can be shown.</p>
+        <p className="muted">{vindex.description.flavour === 'moe-summary' ? 'A MoE summary holds gate directions only: there is no down direction to project.' : 'No down_features.bin: only stored outputs can be shown.'}</p>
       )}
       {proj.error && !isAbort(proj.error) && <div role="alert" className="alert">{errorText(proj.error)}</div>}
       {proj.data && <ProjectionTables res={proj.data} name="Computed outputs" stem={`L${detail.layer}-F${detail.feature}-says`} meta={meta} />}
@@ -99,10 +108,14 @@ export function SaysPanel({ vindex, detail }: { vindex: OpenedVindex; detail: Fe
 export function HearsPanel({ vindex, detail }: { vindex: OpenedVindex; detail: FeatureDetail }) {
   const [run, setRun] = useState(false);
   const proj = useProjection(vindex.location.key, detail.layer, detail.feature, 'gate', K, run);
-  const meta = { source: vindex.location.src, commit: vindex.location.hub?.sha ?? null, layer: detail.layer, feature: detail.feature, vector: 'gate' };
+  const directions = vindex.description.featureKind === 'direction';
+  const meta = {
+    source: vindex.location.src, commit: vindex.location.hub?.sha ?? null, layer: detail.layer, feature: detail.feature,
+    vector: directions ? `gate direction ${detail.feature}` : 'gate', units: exportUnits(vindex.description),
+  };
   return (
     <section className="panel" aria-label="Hears">
-      <h3>Hears: input tokens (gate vector → vocabulary)</h3>
+      <h3>{directions ? `Hears: gate direction ${detail.feature} → vocabulary (input tokens; sign arbitrary)` : 'Hears: input tokens (gate vector → vocabulary)'}</h3>
       {detail.hasGate ? (
         <button type="button" onClick={() => (run ? proj.refetch() : setRun(true))} disabled={proj.isFetching}>
           Compute input tokens

@@ -2,6 +2,10 @@ import type { OpenedVindex } from '../../engine/types';
 import { formatBytes } from '../common/format';
 import { FilesTable } from './FilesTable';
 import { Provenance } from './Provenance';
+import { InfoTable } from './InfoTable';
+import { MoeSummaryTable } from './MoeSummaryTable';
+import { Vindex3Overview } from './Vindex3Overview';
+import { generationLabel, unitWord, viewUnavailable } from './semantics';
 
 function featuresSummary(v: OpenedVindex): string {
   const counts = v.description.layers.map((l) => l.numFeatures);
@@ -15,15 +19,18 @@ function expertsSummary(v: OpenedVindex): string | null {
   const moe = v.description.layers.filter((l) => l.numExperts);
   if (moe.length === 0) return null;
   const e = moe[0];
-  return `${moe.length} MoE layers; e.g. L${e.layer}: ${e.numExperts} experts × ${e.featuresPerExpert} features (expert-major)`;
+  return `${moe.length} MoE layers; e.g. L${e.layer}: ${e.numExperts} experts × ${e.featuresPerExpert} ${unitWord(v.description, true)} (expert-major)`;
 }
 
-/** The overview region: model shape, dtypes, bands, provenance, model card and the files. */
+/** The overview region: model shape, dtypes, bands, settings, provenance, model card and the files. */
 export function Overview({ vindex }: { vindex: OpenedVindex }) {
   const d = vindex.description;
   const experts = expertsSummary(vindex);
   const isDemo = vindex.location.kind === 'demo';
+  const isV3 = d.flavour === 'vindex3';
   const totalFeatures = d.layers.reduce((a, l) => a + l.numFeatures, 0);
+  const errors = vindex.problems.filter((p) => p.severity === 'error');
+  const warnings = vindex.problems.filter((p) => p.severity !== 'error');
   return (
     <section role="region" aria-label="Overview" className="overview">
       <h2>{d.model}</h2>
@@ -33,15 +40,32 @@ export function Overview({ vindex }: { vindex: OpenedVindex }) {
           example a feature that hears capital cities and says their countries). It is not a real model.
         </p>
       )}
+      {isV3 && <p className="notice" role="status">{viewUnavailable(d, 'token')} The same holds for the feature view.</p>}
+      {d.featureKind === 'direction' && (
+        <p className="notice">
+          This vindex holds <strong>SVD directions, not neurons</strong>: row f of the gate is the f-th direction of one decomposition (of gate_proj
+          {d.flavour === 'moe-summary' ? ', per expert' : ''}){d.flavour === 'compact' ? ', and row f of down_features.bin the f-th direction of a separate one (of down_proj): they are not one unit’s input and output' : ''}. Each
+          direction’s sign is arbitrary (−v is as valid as v).
+        </p>
+      )}
+      {errors.map((p, i) => (
+        <div role="alert" className="alert" key={`e${i}`}>
+          <span>{p.message}</span>
+        </div>
+      ))}
       <dl className="facts">
         <dt>Family</dt>
-        <dd>{d.family ?? '—'} ({d.flavour === 'compact' ? 'compact vindex, no layers[]' : `LarQL v${d.version ?? '?'}`})</dd>
+        <dd>{d.family ?? '—'} ({generationLabel(d)})</dd>
         <dt>Layers</dt>
         <dd>{d.numLayers}</dd>
-        <dt>Features per layer</dt>
-        <dd>
-          {featuresSummary(vindex)} ({totalFeatures.toLocaleString('en')} in all)
-        </dd>
+        {!isV3 && (
+          <>
+            <dt>{d.featureKind === 'direction' ? 'Directions per layer' : 'Features per layer'}</dt>
+            <dd>
+              {featuresSummary(vindex)} ({totalFeatures.toLocaleString('en')} in all)
+            </dd>
+          </>
+        )}
         {experts && (
           <>
             <dt>Experts</dt>
@@ -51,41 +75,46 @@ export function Overview({ vindex }: { vindex: OpenedVindex }) {
         <dt>Hidden size</dt>
         <dd>{d.hiddenSize}</dd>
         <dt>Vocabulary size</dt>
-        <dd>{d.vocabSize.toLocaleString('en')}</dd>
+        <dd>{d.vocabSize ? d.vocabSize.toLocaleString('en') : 'not given'}</dd>
         {d.intermediateSize !== null && (
           <>
             <dt>Intermediate size</dt>
             <dd>{d.intermediateSize}</dd>
           </>
         )}
-        <dt>embed_scale</dt>
-        <dd>{d.embedScale}</dd>
-        <dt>dtypes (from file sizes)</dt>
-        <dd>
-          gate {d.dtypes.gate ?? '—'}, embeddings {d.dtypes.embeddings ?? '—'}, down {d.dtypes.down ?? '—'}, up{' '}
-          {d.dtypes.up ?? '—'}
-          {d.declaredDtype ? ` (index.json says ${d.declaredDtype})` : ''}
-        </dd>
-        <dt>Layer bands</dt>
-        <dd>
-          {d.bands
-            ? `syntax ${d.bands.syntax.join('–')}, knowledge ${d.bands.knowledge.join('–')}, output ${d.bands.output.join('–')} (${d.bandsSource})`
-            : `one band for all layers (${d.bandsSource})`}
-        </dd>
-        <dt>Extract level</dt>
-        <dd>{d.extractLevel ?? 'browse (default)'}</dd>
-        <dt>Tokenizer</dt>
-        <dd>{vindex.tokenizer.label}</dd>
-        <dt>Feature outputs</dt>
-        <dd>{vindex.downMeta.note ?? `down_meta (${vindex.downMeta.kind}, top ${vindex.downMeta.topK ?? '?'})`}</dd>
-        <dt>Labels</dt>
-        <dd>{vindex.labelCount > 0 ? `${vindex.labelCount} labelled features` : 'none'}</dd>
+        {!isV3 && (
+          <>
+            <dt>embed_scale</dt>
+            <dd>{d.embedScale}</dd>
+            <dt>dtypes (from file sizes)</dt>
+            <dd>
+              gate {d.dtypes.gate ?? '—'}
+              {d.gateShards ? ` (in ${new Set(d.gateShards.map((p) => p.file)).size} shard files)` : ''}, embeddings {d.dtypes.embeddings ?? '—'}, down{' '}
+              {d.dtypes.down ?? '—'}, up {d.dtypes.up ?? '—'}
+              {d.declaredDtype ? ` (index.json says ${d.declaredDtype})` : ''}
+            </dd>
+            <dt>Layer bands</dt>
+            <dd>
+              {d.bands
+                ? `syntax ${d.bands.syntax.join('–')}, knowledge ${d.bands.knowledge.join('–')}, output ${d.bands.output.join('–')} (${d.bandsSource})`
+                : `one band for all layers (${d.bandsSource})`}
+            </dd>
+            <dt>Extract level</dt>
+            <dd>{d.extractLevel ?? 'browse (default)'}</dd>
+            <dt>Tokenizer</dt>
+            <dd>{vindex.tokenizer.label}</dd>
+            <dt>{d.featureKind === 'direction' ? 'Direction outputs' : 'Feature outputs'}</dt>
+            <dd>{vindex.downMeta.note ?? `down_meta (${vindex.downMeta.kind}, top ${vindex.downMeta.topK ?? '?'})`}</dd>
+            <dt>Labels</dt>
+            <dd>{vindex.labelCount > 0 ? `${vindex.labelCount} labelled features` : 'none'}</dd>
+          </>
+        )}
         <dt>Total size</dt>
         <dd>{formatBytes(vindex.files.reduce((a, f) => a + f.size, 0))}</dd>
       </dl>
-      {(vindex.problems.length > 0 || vindex.notices.length > 0) && (
+      {(warnings.length > 0 || vindex.notices.length > 0) && (
         <ul className="problems" aria-label="Problems">
-          {vindex.problems.map((p, i) => (
+          {warnings.map((p, i) => (
             <li key={`p${i}`}>
               <strong>{p.file}</strong>: {p.message}
             </li>
@@ -94,6 +123,14 @@ export function Overview({ vindex }: { vindex: OpenedVindex }) {
             <li key={`n${i}`}>{n}</li>
           ))}
         </ul>
+      )}
+      {d.vindex3 && <Vindex3Overview info={d.vindex3} />}
+      {d.moeSummary && <MoeSummaryTable info={d.moeSummary} />}
+      {d.settings.length > 0 && (
+        <>
+          <h3>Format settings</h3>
+          <InfoTable name="Format settings" rows={d.settings} />
+        </>
       )}
       <Provenance vindex={vindex} />
       <FilesTable vindex={vindex} />

@@ -1,13 +1,15 @@
 import { useQuery } from '@tanstack/react-query';
 import type { OpenedVindex } from '../../engine/types';
 import { engine } from '../../queries/engine';
+import { InfoTable } from './InfoTable';
+import { ModelCard } from './ModelCard';
 
 function Json({ value }: { value: unknown }) {
   // Rendered as text inside <pre>: values from files are untrusted and never become HTML.
   return <pre className="json">{JSON.stringify(value, null, 2)}</pre>;
 }
 
-/** Where the vindex came from: Hub commit, index.json source, manifest.json, model card. */
+/** Where the vindex came from: Hub commit, index.json source (hashes in full), manifest, MoE phase files, model card. */
 export function Provenance({ vindex }: { vindex: OpenedVindex }) {
   const { hub } = vindex.location;
   const extras = useQuery({
@@ -18,6 +20,7 @@ export function Provenance({ vindex }: { vindex: OpenedVindex }) {
   });
   const card = extras.data?.modelCard ?? null;
   const manifest = extras.data?.manifest ?? null;
+  const d = vindex.description;
   return (
     <div className="provenance">
       <h3>Provenance</h3>
@@ -45,31 +48,39 @@ export function Provenance({ vindex }: { vindex: OpenedVindex }) {
           </>
         )}
       </dl>
-      {vindex.description.source && (
-        <details>
-          <summary>index.json source</summary>
-          <Json value={vindex.description.source} />
-        </details>
-      )}
+      {extras.data?.checksumConflicts.map((c) => (
+        <div role="alert" className="alert" key={c.file}>
+          <span>
+            {c.file}: the expected checksums disagree: {c.claims.map((x) => `${x.from} says ${x.sha256}`).join('; ')}. The file was probably rewritten
+            after one of them was recorded; Verify checksums tells which one it matches.
+          </span>
+        </div>
+      ))}
+      <InfoTable name="Provenance (index.json source)" rows={d.provenance} />
       {manifest != null && (
         <details>
           <summary>manifest.json</summary>
           <Json value={manifest} />
         </details>
       )}
+      {extras.data?.jsonFiles.map((j) => (
+        <details key={j.file}>
+          <summary>
+            {j.file}
+            {j.summary ? ` (${j.summary})` : ''}
+          </summary>
+          {j.value !== null && <Json value={j.value} />}
+        </details>
+      ))}
       <details>
-        <summary>index.json (all keys)</summary>
-        <Json value={vindex.description.raw} />
+        <summary>{d.moeSummary ? `${d.moeSummary.file} and index.json` : 'index.json'} (all keys)</summary>
+        <Json value={d.raw} />
       </details>
       {extras.data?.notices.map((n) => (
         <p key={n} className="problems">{n}</p>
       ))}
-      {card && (
-        <details>
-          <summary>Model card (README.md)</summary>
-          <pre className="model-card">{card.body}</pre>
-        </details>
-      )}
+      {extras.error && <p className="problems">Side files could not be read: {String((extras.error as Error).message)}</p>}
+      {card && <ModelCard vindexKey={vindex.location.key} card={card} />}
     </div>
   );
 }

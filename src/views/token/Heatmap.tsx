@@ -19,6 +19,12 @@ interface Props {
   canvasRef?: React.RefObject<HTMLCanvasElement | null>;
   /** Colour scale bound shared with other heatmaps (compare mode); the grid's own max |score| when absent. */
   colourMax?: number;
+  /** MoE: features are expert-major in groups of `size`; boundaries are drawn between them. */
+  groups?: { size: number; count: number };
+  /** Shows only features [start, end) (e.g. one expert). */
+  window?: [number, number];
+  /** What a column is: "feature" (default) or "direction" (SVD vindexes). */
+  unit?: string;
 }
 
 const LEFT = 64;
@@ -26,11 +32,12 @@ const BOTTOM = 30;
 const TOP = 6;
 
 /** The layer × feature heatmap: canvas cells, d3 scales/axes/zoom, hover, keyboard cursor. */
-export function Heatmap({ grid, problems, description, vindexKey, title, onOpen, canvasRef, colourMax }: Props) {
+export function Heatmap({ grid, problems, description, vindexKey, title, onOpen, canvasRef, colourMax, groups, window: win, unit = 'feature' }: Props) {
   const [wrapRef, outer] = useWidth<HTMLDivElement>();
   const ownCanvas = useRef<HTMLCanvasElement | null>(null);
   const canvas = canvasRef ?? ownCanvas;
   const maxF = Math.max(1, ...description.layers.map((l) => l.numFeatures));
+  const [lo, hi] = win ?? [0, maxF];
   const L = description.numLayers;
   const width = Math.max(200, Math.floor(outer - LEFT - 16));
   const rowH = Math.max(6, Math.min(22, Math.floor(440 / Math.max(1, L))));
@@ -39,8 +46,8 @@ export function Heatmap({ grid, problems, description, vindexKey, title, onOpen,
   const [cursor, setCursor] = useState<{ layer: number; feature: number } | null>(null);
   const [hover, setHover] = useState<{ layer: number; feature: number; x: number; y: number } | null>(null);
 
-  const x = useMemo(() => transform.rescaleX(d3.scaleLinear().domain([0, maxF]).range([0, width])), [transform, maxF, width]);
-  const view: [number, number] = [Math.max(0, x.invert(0)), Math.min(maxF, x.invert(width))];
+  const x = useMemo(() => transform.rescaleX(d3.scaleLinear().domain([lo, hi]).range([0, width])), [transform, lo, hi, width]);
+  const view: [number, number] = [Math.max(lo, x.invert(0)), Math.min(hi, x.invert(width))];
   const colour = useMemo(() => colourScale(grid, colourMax), [grid, colourMax]);
   const painted = useMemo(() => paintGrid(grid, width, view, colour), [grid, width, view[0], view[1], colour]); // eslint-disable-line react-hooks/exhaustive-deps
 
@@ -66,7 +73,7 @@ export function Heatmap({ grid, problems, description, vindexKey, title, onOpen,
   useEffect(() => {
     const c = canvas.current;
     if (!c) return;
-    const maxZoom = Math.max(1, (maxF / width) * 24);
+    const maxZoom = Math.max(1, ((hi - lo) / width) * 24);
     const zoom = d3
       .zoom<HTMLCanvasElement, unknown>()
       .scaleExtent([1, maxZoom])
@@ -76,7 +83,7 @@ export function Heatmap({ grid, problems, description, vindexKey, title, onOpen,
     const sel = d3.select(c);
     sel.call(zoom).on('dblclick.zoom', null);
     return () => void sel.on('.zoom', null);
-  }, [canvas, maxF, width, height]);
+  }, [canvas, lo, hi, width, height]);
 
   const cellAt = (e: MouseEvent<HTMLCanvasElement>) => {
     const rect = e.currentTarget.getBoundingClientRect();
@@ -89,12 +96,12 @@ export function Heatmap({ grid, problems, description, vindexKey, title, onOpen,
   };
 
   const onKey = (e: KeyboardEvent<HTMLCanvasElement>) => {
-    const c = cursor ?? { layer: 0, feature: 0 };
-    const nf = (l: number) => description.layers[l]?.numFeatures ?? 0;
+    const c = cursor ?? { layer: 0, feature: lo };
+    const nf = (l: number) => Math.min(hi, description.layers[l]?.numFeatures ?? 0);
     const step = e.shiftKey ? Math.max(1, Math.round(maxF / 20)) : 1;
     let next = c;
     if (e.key === 'ArrowRight') next = { ...c, feature: Math.min(nf(c.layer) - 1, c.feature + step) };
-    else if (e.key === 'ArrowLeft') next = { ...c, feature: Math.max(0, c.feature - step) };
+    else if (e.key === 'ArrowLeft') next = { ...c, feature: Math.max(lo, c.feature - step) };
     else if (e.key === 'ArrowDown') next = { layer: Math.min(L - 1, c.layer + 1), feature: Math.min(c.feature, Math.max(0, nf(c.layer + 1) - 1)) };
     else if (e.key === 'ArrowUp') next = { layer: Math.max(0, c.layer - 1), feature: Math.min(c.feature, Math.max(0, nf(c.layer - 1) - 1)) };
     else if (e.key === 'Enter' && cursor) {
@@ -115,7 +122,7 @@ export function Heatmap({ grid, problems, description, vindexKey, title, onOpen,
           height={height}
           tabIndex={0}
           role="img"
-          aria-label={`Heatmap of ${title}: ${L} layers × ${maxF} features. Arrow keys move the cursor, Enter opens the feature; wheel zooms the feature axis.`}
+          aria-label={`Heatmap of ${title}: ${L} layers × ${win ? `${unit}s ${lo}–${hi - 1}` : `${maxF} ${unit}s`}. Arrow keys move the cursor, Enter opens the ${unit}; wheel zooms the ${unit} axis.`}
           onMouseMove={(e) => setHover(cellAt(e))}
           onMouseLeave={() => setHover(null)}
           onClick={(e) => {
@@ -125,7 +132,8 @@ export function Heatmap({ grid, problems, description, vindexKey, title, onOpen,
           onKeyDown={onKey}
           style={{ cursor: 'crosshair' }}
         />
-        <HeatmapAxes x={x} width={width} height={height} rowH={rowH} left={LEFT} top={TOP} description={description} problems={problems} colour={colour} />
+        <HeatmapAxes x={x} width={width} height={height} rowH={rowH} left={LEFT} top={TOP} description={description} problems={problems} colour={colour}
+          groups={groups} unit={unit} />
         {hover && (
           <HoverCard vindexKey={vindexKey} layer={hover.layer} feature={hover.feature} score={grid[hover.layer]?.[hover.feature]}
             style={{ left: LEFT + hover.x + 12, top: TOP + hover.y + 12 }} />
@@ -133,7 +141,7 @@ export function Heatmap({ grid, problems, description, vindexKey, title, onOpen,
         <p className="muted" aria-live="polite" style={{ margin: `${BOTTOM + 4}px 0 0` }}>
           {cursor
             ? `Cursor: L${cursor.layer} F${cursor.feature}, score ${cursorScore === undefined ? 'not scored' : formatScore(cursorScore)} (Enter opens it)`
-            : 'Click a cell, or focus the heatmap and use the arrow keys, to open a feature.'}
+            : `Click a cell, or focus the heatmap and use the arrow keys, to open a ${unit}.`}
         </p>
       </div>
     </div>

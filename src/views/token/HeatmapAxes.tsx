@@ -11,12 +11,18 @@ interface Props {
   description: VindexDescription;
   problems: (string | null)[];
   colour: d3.ScaleDiverging<string>;
+  /** MoE: expert boundaries every `size` features. */
+  groups?: { size: number; count: number };
+  unit?: string;
 }
+
+/** Pixels between boundaries below which they are not drawn (they would fill the heatmap). */
+const MIN_GROUP_PX = 4;
 
 const BAND_FILL = { syntax: '#e7eefb', knowledge: '#fbf0dc', output: '#e5f4e8' } as const;
 
 /** SVG axes over the heatmap canvas: layers with band shading on the left, features along the bottom. */
-export function HeatmapAxes({ x, width, height, rowH, left, top, description, problems }: Props) {
+export function HeatmapAxes({ x, width, height, rowH, left, top, description, problems, groups, unit = 'feature' }: Props) {
   const L = description.numLayers;
   const bands = description.bands;
   const every = Math.max(1, Math.ceil(12 / rowH));
@@ -57,6 +63,7 @@ export function HeatmapAxes({ x, width, height, rowH, left, top, description, pr
           </text>
         ) : null,
       )}
+      {groups && <ExpertBoundaries x={x} width={width} height={height} left={left} top={top} groups={groups} />}
       <g transform={`translate(${left},${top + height})`}>
         <line x1={0} x2={width} stroke="#999" />
         {ticks.map((t) => (
@@ -68,9 +75,28 @@ export function HeatmapAxes({ x, width, height, rowH, left, top, description, pr
           </g>
         ))}
         <text x={width} y={28} textAnchor="end">
-          feature →
+          {unit} →
         </text>
       </g>
     </svg>
   );
+}
+
+/** Vertical lines between experts (features are expert-major), with expert numbers when there is room. */
+function ExpertBoundaries({ x, width, height, left, top, groups }: { x: d3.ScaleLinear<number, number>; width: number; height: number; left: number; top: number; groups: { size: number; count: number } }) {
+  const px = x(groups.size) - x(0);
+  if (px < MIN_GROUP_PX) return null;
+  const [d0, d1] = x.domain();
+  const first = Math.max(0, Math.floor(d0 / groups.size));
+  const last = Math.min(groups.count, Math.ceil(d1 / groups.size));
+  const items = [];
+  for (let e = first; e < last; e++) {
+    const x0 = x(e * groups.size);
+    if (e > 0 && x0 >= 0 && x0 <= width) items.push(<line key={`b${e}`} x1={left + x0} x2={left + x0} y1={top} y2={top + height} stroke="#111" strokeOpacity={0.55} />);
+    const mid = (Math.max(0, x0) + Math.min(width, x(e * groups.size + groups.size))) / 2;
+    if (px >= 24 && mid > 0 && mid < width) {
+      items.push(<text key={`t${e}`} x={left + mid} y={top + 10} textAnchor="middle" stroke="#fff" strokeWidth={3} paintOrder="stroke">E{e}</text>);
+    }
+  }
+  return <g className="expert-boundaries" data-experts={last - first}>{items}</g>;
 }

@@ -1,9 +1,8 @@
-import { useMemo, useRef } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import type { OpenedVindex } from '../../engine/types';
 import type { Metric, Rank } from '../../state/permalink';
 import { useApp } from '../../state/store';
 import { useEncoded, useScores, type ScoreGrid } from '../../queries/scores';
-import { topK } from '../../compute/topK';
 import { errorText, isAbort } from '../../state/activity';
 import { Heatmap } from './Heatmap';
 import { Legend } from './Legend';
@@ -13,6 +12,8 @@ import { ExportMenu } from './ExportMenu';
 import { colourScale } from './heatmapPaint';
 import { formatBytes, showToken } from '../common/format';
 import type { ExportMeta } from './exporters';
+import { ExpertFilter, expertGroups, expertWindow, topKInWindow } from './experts';
+import { exportUnits, unitWord } from '../overview/semantics';
 
 /** Scores of a query, streamed: the tokens, heatmap, per-layer max, top features and exports. */
 export function useQueryScores(vindex: OpenedVindex, q: string, metric: Metric) {
@@ -24,7 +25,7 @@ export function useQueryScores(vindex: OpenedVindex, q: string, metric: Metric) 
 
 /** Export provenance for a query. */
 export function exportMeta(vindex: OpenedVindex, q: string, ids: number[], metric: Metric, rank: Rank): ExportMeta {
-  return { source: vindex.location.src ?? vindex.location.label, commit: vindex.location.hub?.sha ?? null, query: q, tokenIds: ids, metric, rank };
+  return { source: vindex.location.src ?? vindex.location.label, commit: vindex.location.hub?.sha ?? null, query: q, tokenIds: ids, metric, rank, units: exportUnits(vindex.description) };
 }
 
 /** Shows one scored grid: heatmap, legend, per-layer chart, table and exports. */
@@ -34,7 +35,11 @@ export function GridView(props: {
   const { vindex, grid, title, rank, tableName, meta, stem, colourMax } = props;
   const topN = useApp((s) => s.settings.topN);
   const canvas = useRef<HTMLCanvasElement | null>(null);
-  const hits = useMemo(() => topK(grid.layers, topN, rank), [grid.layers, topN, rank]);
+  const groups = useMemo(() => expertGroups(vindex.description), [vindex.description]);
+  const [expert, setExpert] = useState<number | null>(null);
+  const win = groups && expert !== null ? expertWindow(groups, expert) : null;
+  const hits = useMemo(() => topKInWindow(grid.layers, topN, rank, win), [grid.layers, topN, rank, win?.[0]]); // eslint-disable-line react-hooks/exhaustive-deps
+  const shownMeta = win ? { ...meta, filter: `expert ${expert} (${unitWord(vindex.description, true)} ${win[0]}–${win[1] - 1})` } : meta;
   const colour = useMemo(() => colourScale(grid.layers, colourMax), [grid.layers, colourMax]);
   const open = (layer: number, feature: number) => useApp.getState().selectFeature(layer, feature);
   const maxF = Math.max(1, ...vindex.description.layers.map((l) => l.numFeatures));
@@ -53,14 +58,22 @@ export function GridView(props: {
         </div>
       )}
       <Legend colour={colour} label={title} />
+      {groups && (
+        <p className="row">
+          <ExpertFilter count={groups.count} value={expert} onChange={setExpert} />
+          <span className="muted">
+            {groups.count} experts × {groups.size} {unitWord(vindex.description, true)} per layer (expert-major); boundaries are drawn when zoomed in far enough.
+          </span>
+        </p>
+      )}
       <div className="row" style={{ alignItems: 'flex-start' }}>
         <div style={{ flex: 1, minWidth: 0 }}>
-          <Heatmap grid={grid.layers} problems={grid.problems} description={vindex.description} vindexKey={vindex.location.key}
-            title={title} onOpen={open} canvasRef={canvas} colourMax={colourMax} />
+          <Heatmap key={win ? `e${expert}` : 'all'} grid={grid.layers} problems={grid.problems} description={vindex.description} vindexKey={vindex.location.key}
+            title={title} onOpen={open} canvasRef={canvas} colourMax={colourMax} groups={groups ?? undefined} window={win ?? undefined} unit={unitWord(vindex.description)} />
         </div>
         {L <= 64 && <LayerMaxChart grid={grid.layers} />}
       </div>
-      <ExportMenu canvas={canvas} grid={grid.layers} maxF={maxF} hits={hits} meta={meta} stem={stem} />
+      <ExportMenu canvas={canvas} grid={grid.layers} maxF={maxF} hits={hits} meta={shownMeta} stem={stem} />
       <h3>{tableName}</h3>
       <TopFeatures name={tableName} hits={hits} vindexKey={vindex.location.key} onOpen={open} />
     </>

@@ -7,6 +7,7 @@ import { QueryPanel } from './QueryPanel';
 import { DiffPanel } from './DiffPanel';
 import { useVindexB } from '../../queries/compare';
 import { CompareTokenPanels } from '../compare/CompareTokenPanels';
+import { SIGN_NOTE } from '../overview/semantics';
 
 /** The token view: query box(es), metric and rank, heatmaps and top features, optional A − B compare. */
 export function TokenView({ vindex }: { vindex: OpenedVindex }) {
@@ -66,6 +67,14 @@ export function TokenView({ vindex }: { vindex: OpenedVindex }) {
           {comparing ? 'Stop comparing' : 'Compare…'}
         </button>
       </form>
+      {vindex.description.featureKind === 'direction' && (
+        <p className="muted">
+          {SIGN_NOTE}{' '}
+          {rank === 'signed' && (
+            <button type="button" className="linklike" onClick={() => useApp.getState().setRank('abs')}>Rank by |score|</button>
+          )}
+        </p>
+      )}
       <p className="muted">
         Several tokens make one query vector: the mean of their embedding rows (LarQL's entity semantics), times embed_scale
         ({vindex.description.embedScale}). Text is encoded without special tokens by the {vindex.tokenizer.label}.

@@ -6,6 +6,10 @@ export interface ExportMeta {
   tokenIds: number[];
   metric: string;
   rank: string;
+  /** What the rows are: neurons, or SVD directions with arbitrary signs (said in every export). */
+  units?: string;
+  /** A filter applied to the top features (e.g. one MoE expert), when one is. */
+  filter?: string;
 }
 
 /** A score grid padded to L × maxF, NaN where a layer has fewer features or was not scored. */

@@ -255,7 +255,7 @@ describe('root files', () => {
     const loc = localLocation('larql-v2-f32');
     const sums = loc.files.find((f) => f.name === 'SHA256SUMS')!;
     const text = await sums.file!.text();
-    const changed = text.replace(/^([0-9a-f]{64})(\s+gate_vectors\.bin)$/m, (_, h: string, rest: string) => `${'0'.repeat(64)}${rest}`);
+    const changed = text.replace(/^([0-9a-f]{64})(\s+gate_vectors\.bin)$/m, (_m: string, _h: string, rest: string) => `${'0'.repeat(64)}${rest}`);
     expect(changed).not.toBe(text);
     const f = new File([changed], 'SHA256SUMS');
     const files = loc.files.map((x) => (x.name === 'SHA256SUMS' ? { name: x.name, size: f.size, file: f } : x));
