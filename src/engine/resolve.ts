@@ -19,6 +19,6 @@ export async function resolveLocation(req: OpenRequest, signal: AbortSignal): Pr
     throw new Error(`"${src}" is neither a Hugging Face repo (hf:owner/name, owner/name) nor an http(s) folder URL`);
   }
   // Any other http(s) URL is a plain static folder; accept a link to its index.json too.
-  const base = src.replace(/\/index\.json$/, '').replace(/\/?$/, '/');
+  const base = src.replace(/\/(gate_vectors_)?index\.json$/, '').replace(/\/?$/, '/');
   return openHttpFolder(base, { signal });
 }

@@ -30,11 +30,11 @@ export interface HttpFolderOptions extends RetryOptions {
   maxBytesWithoutRange?: number;
 }
 
-/** The folder URL with a trailing slash, no hash; a URL ending in /index.json means its folder. */
+/** The folder URL with a trailing slash, no hash; a URL ending in /index.json (or /gate_vectors_index.json) means its folder. */
 export function normaliseFolderUrl(baseUrl: string): string {
   const u = new URL(baseUrl);
   u.hash = '';
-  u.pathname = u.pathname.replace(/\/index\.json$/, '/').replace(/\/?$/, '/');
+  u.pathname = u.pathname.replace(/\/(gate_vectors_)?index\.json$/, '/').replace(/\/?$/, '/');
   return u.href;
 }
 

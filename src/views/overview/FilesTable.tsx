@@ -28,6 +28,12 @@ export function FilesTable({ vindex }: { vindex: OpenedVindex }) {
   return (
     <div className="files">
       <h3>Files</h3>
+      {vindex.location.kind === 'http' && (
+        <p className="muted">
+          A static folder has no listing: the known vindex file names and the files index.json names were looked for; other files (e.g. inference
+          weights) are not shown.
+        </p>
+      )}
       <p>
         <button type="button" onClick={() => (verify ? check.refetch() : setVerify(true))} disabled={check.isFetching}>
           Verify checksums
