@@ -108,7 +108,10 @@ export class Session {
     const files: FileSummary[] = location.files
       .map((f) => {
         const kind = classifyFile(f.name);
-        return { name: f.name, size: f.size, role: kind.description, used: kind.used, dtype: dtypeOf(description, f.name) };
+        const role = f.name === 'gate_vectors.bin' && description.flavour === 'moe-summary'
+          ? "per MoE layer [experts, directions, H]: the top SVD directions of each expert's gate_proj"
+          : kind.description;
+        return { name: f.name, size: f.size, role, used: kind.used, dtype: dtypeOf(description, f.name) };
       })
       .sort((a, b) => a.name.localeCompare(b.name));
 

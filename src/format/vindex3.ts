@@ -124,7 +124,8 @@ export function describeVindex3(index: Record<string, unknown>, fileSizes: Recor
     bands: null,
     bandsSource: 'single band',
     source: obj(index.source),
-    checksums: {},
+    // The stated segment hashes, so "Verify checksums" can check each segment file.
+    checksums: Object.fromEntries(representations.filter((r) => r.segment && r.segmentSha256).map((r) => [r.segment!, r.segmentSha256!])),
     gateShards: null,
     provenance: provenanceRows(index.source),
     settings: settingsRows({ ...index, version: undefined }),

@@ -149,6 +149,9 @@ test('VINDEX3: the token and feature views are refused by name; the overview is 
   }
   await page.getByRole('button', { name: 'Show the overview' }).click();
   await page.getByRole('table', { name: 'Representations' }).waitFor();
+  // the segment hashes index.json states are checked against the bytes
+  await page.getByRole('button', { name: 'Verify checksums' }).click();
+  await page.getByText(/\b3 passed, 0 failed/).waitFor();
   assert.deepEqual(realErrors(errors), []);
   await context.close();
 });

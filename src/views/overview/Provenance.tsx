@@ -73,7 +73,9 @@ export function Provenance({ vindex }: { vindex: OpenedVindex }) {
         </details>
       ))}
       <details>
-        <summary>{d.moeSummary ? `${d.moeSummary.file} and index.json` : 'index.json'} (all keys)</summary>
+        <summary>
+          {d.moeSummary ? `${d.moeSummary.file}${vindex.files.some((f) => f.name === 'index.json') ? ' and index.json' : ''}` : 'index.json'} (all keys)
+        </summary>
         <Json value={d.raw} />
       </details>
       {extras.data?.notices.map((n) => (

@@ -224,6 +224,8 @@ describe('VINDEX3', () => {
     expect(d.vindex3!.profiles.map((p) => p.name)).toEqual(e.profiles);
     expect(d.vindex3!.systemGraph).toEqual({ file: 'system_graph.json', bytes: e.system_graph.bytes });
     expect(d.vindex3!.downMetaBytes).toBe(24);
+    // the stated segment hashes are what "Verify checksums" checks
+    expect(d.checksums).toEqual(Object.fromEntries(e.representations.map((r) => [r.segment, r.segment_sha256])));
     expect(opened.problems).toEqual([]);
     expect(opened.downMeta.note).toMatch(/VINDEX2/);
     // the stated segment hashes are the real ones
