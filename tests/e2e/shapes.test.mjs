@@ -135,6 +135,11 @@ test('hf: the MoE summary scores (layer, expert, direction); boundaries drawn; t
   await page.getByLabel('Expert', { exact: true }).selectOption('2');
   await page.getByRole('img', { name: /directions 6–8/ }).waitFor();
   assertTop(await readTopFeatures(page), wantTop(e, q, 'cos', 2), 'moe cos, expert 2');
+  // exports say what the rows are, and which filter made the list
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'top CSV' }).click()]);
+  const text = readFileSync(await csv.path(), 'utf8');
+  assert.match(text, /^# units: SVD directions \(not neurons; each sign arbitrary/m);
+  assert.match(text, /^# filter: expert 2 \(directions 6–8\)$/m);
   assert.deepEqual(realErrors(errors), []);
   await context.close();
 });
