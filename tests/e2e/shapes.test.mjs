@@ -221,3 +221,26 @@ test('a static folder whose README.md and up_features.bin keep failing with 500 
     await context.close();
   }
 });
+
+test('a checksum disagreement between index.json and SHA256SUMS is shown as an alert with both hashes (12.9)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sums-'));
+  cpSync(join(FIXTURES, 'larql-v2-f32'), dir, { recursive: true });
+  const sums = readFileSync(join(dir, 'SHA256SUMS'), 'utf8');
+  const claimed = /^([0-9a-f]{64})\s+gate_vectors\.bin$/m.exec(sums)[1];
+  writeFileSync(join(dir, 'SHA256SUMS'), sums.replace(claimed, 'f'.repeat(64)));
+  const server = await startVindexServer({ root: dir });
+  const { page, context } = await newPage(chrome.browser);
+  try {
+    await page.goto(`${app.url}?src=${encodeURIComponent(server.url)}&view=overview`);
+    await overviewText(page);
+    const alert = page.getByRole('alert').filter({ hasText: 'gate_vectors.bin: the expected checksums disagree' });
+    await alert.waitFor();
+    const text = await alert.innerText();
+    assert.ok(text.includes(`index.json says ${claimed}`), text);
+    assert.ok(text.includes(`SHA256SUMS says ${'f'.repeat(64)}`), text);
+  } finally {
+    await context.close();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
