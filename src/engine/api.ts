@@ -1,7 +1,7 @@
 import type { VindexLocation } from '../io/ByteSource';
-import type { EncodedQuery, OpenedVindex, OverviewExtras } from './types';
+import type { EncodedQuery, OpenedVindex, OverviewExtras, TokenizerInfo, TokenRef, TokenSuggestion, SayersResult } from './types';
 import type { CompareApi } from './compareApi';
-import type { FeatureDetail, ProjectionResult, Neighbour, Sayer, DescribeResult, DescribeOptions, TokenOutputs } from './featureTypes';
+import type { FeatureDetail, ProjectionResult, Neighbour, DescribeResult, DescribeOptions, TokenOutputs } from './featureTypes';
 
 /** Progress callback passed through comlink.proxy (throttled by the engine). */
 export type ProgressCallback = (done: number, total: number, label: string) => void;
@@ -16,6 +16,8 @@ export interface OpenRequest {
   location?: VindexLocation;
   /** Absolute URL of the embedded demo folder (the worker cannot see the page URL). */
   demoUrl: string;
+  /** A permalink's tokenizer=<repo>@<sha>: the base-model tokenizer to use when the vindex has none. */
+  tokenizer?: string | null;
 }
 
 /** The worker's API (exposed by workers/vindex.worker.ts through comlink). */
@@ -28,10 +30,16 @@ export interface EngineApi extends CompareApi {
   readRange(key: string, file: string, start: number, end: number): Promise<Uint8Array>;
   /** Cancels the operation `opId` (its promise rejects with an AbortError). */
   cancel(opId: string): void;
-  /** Turns a query (text or "#id,#id") into token ids with their texts. */
+  /** Loads the tokenizer with byte progress (cancellable); says which one it is. */
+  tokenizer(key: string, opId: string, onProgress: ProgressCallback): Promise<TokenizerInfo>;
+  /** Which tokenizer a vindex uses (reads the model card for a base model's; downloads nothing). */
+  tokenizerInfo(key: string): Promise<TokenizerInfo>;
+  /** Turns a query (text, spaces kept, or "#id,#id") into tokens. */
   encode(key: string, q: string): Promise<EncodedQuery>;
-  /** Decodes token ids to display strings (no tokenizer → "#id"). */
-  decode(key: string, ids: number[]): Promise<string[]>;
+  /** Tokens of ids: exact texts and raw strings (no tokenizer → "#id"). */
+  decode(key: string, ids: number[]): Promise<TokenRef[]>;
+  /** Vocabulary tokens whose text starts with `prefix` (both variants of a word), best first. */
+  suggest(key: string, prefix: string, limit: number): Promise<TokenSuggestion[]>;
   /** Scores the mean query vector of `ids` against every gate row, layer by layer. */
   score(
     key: string, opId: string, req: { ids: number[]; metric: 'cos' | 'dot' },
@@ -59,8 +67,8 @@ export interface EngineApi extends CompareApi {
     key: string, opId: string, req: { layer: number; feature: number; vector: 'down' | 'gate'; scope: 'layer' | 'all'; k: number },
     onProgress: ProgressCallback,
   ): Promise<Neighbour[]>;
-  /** Every feature whose down_meta lists the token, by logit. */
-  sayers(key: string, opId: string, tokenId: number, onProgress: ProgressCallback): Promise<Sayer[]>;
+  /** Every feature whose down_meta lists the word (every single-token spelling) or "#id", by logit. */
+  sayers(key: string, opId: string, query: string, onProgress: ProgressCallback): Promise<SayersResult>;
   /** LarQL's DESCRIBE entity view. */
   describe(key: string, opId: string, ids: number[], opts: DescribeOptions, onProgress: ProgressCallback): Promise<DescribeResult>;
 }

@@ -52,8 +52,9 @@ export interface DmetDiffRow {
   layer: number;
   feature: number;
   status: 'modified' | 'added' | 'removed';
-  a: { id: number; text: string; cScore: number } | null;
-  b: { id: number; text: string; cScore: number } | null;
+  /** Each side's top token (exact text, raw string) and c_score. */
+  a: { id: number; text: string; raw: string | null; cScore: number } | null;
+  b: { id: number; text: string; raw: string | null; cScore: number } | null;
 }
 
 /** The down_meta diff of two vindexes (LarQL's DIFF: top token changed or |Δc_score| > 0.01). */

@@ -3,7 +3,7 @@ import { topKVector } from '../compute/topK';
 import type { Session } from './session';
 import type { MatrixStore } from './matrixStore';
 import { scoreLayers } from './scoring';
-import { decodeIds } from './tokens';
+import { tokenRefs } from './tokens';
 import type { ProgressCallback } from './api';
 import type { DescribeEdge, DescribeOptions, DescribeResult } from './featureTypes';
 
@@ -52,21 +52,23 @@ export async function describeEntity(
     },
     signal,
   );
-  // tokens are decoded one by one and trimmed, so a multi-token entity is rejoined with spaces
-  const entity = (await decodeIds(session, ids)).filter(Boolean).join(' ').trim().toLowerCase();
+  // exact token texts keep their spaces, so " New" + " York" rejoins as "new york"
+  const entity = (await tokenRefs(session, ids, signal)).map((t) => t.text).join('').trim().toLowerCase();
   const entityWords = new Set(entity.split(/\s+/));
   const merged = new Map<string, DescribeEdge>();
   for (const h of hits) {
     const [out] = await dm.outputs(h.layer, [h.feature], signal);
-    const top = out.tokens[0]?.text.trim();
+    const first = out.tokens[0];
+    const top = first?.text.trim();
     if (!top || !isContentWord(top) || top.toLowerCase() === entity || entityWords.has(top.toLowerCase())) continue;
+    const token = { id: first.id, text: first.text, raw: first.raw };
     const key = top.toLowerCase();
     const prev = merged.get(key);
     const band = bandOfLayer(session.description.bands, h.layer);
     if (!prev) {
-      merged.set(key, { token: top, score: h.score, layer: h.layer, feature: h.feature, band, also: [] });
+      merged.set(key, { token, score: h.score, layer: h.layer, feature: h.feature, band, also: [] });
     } else if (h.score > prev.score) {
-      merged.set(key, { token: top, score: h.score, layer: h.layer, feature: h.feature, band, also: [...prev.also, { layer: prev.layer, feature: prev.feature, score: prev.score }] });
+      merged.set(key, { token, score: h.score, layer: h.layer, feature: h.feature, band, also: [...prev.also, { layer: prev.layer, feature: prev.feature, score: prev.score }] });
     } else {
       prev.also.push(h);
     }

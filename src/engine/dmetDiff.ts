@@ -1,7 +1,7 @@
 import type { DownMetaRecord } from '../format/downMeta';
-import type { VindexTokenizer } from '../format/tokenizer';
 import type { Session } from './session';
 import type { DmetDiff, DmetDiffRow } from './compareTypes';
+import { tokenRefs } from './tokens';
 
 /** LarQL DIFF's threshold: a feature is "modified" when its top token changes or c_score moves by more than this. */
 export const C_SCORE_TOLERANCE = 0.01;
@@ -35,11 +35,11 @@ export async function dmetDiff(
   const base: DmetDiff = { available: false, why: null, comparedBy: byId ? 'id' : 'text', counts, rows: [], truncated: false };
   const missing = why(A, 'A') ?? why(B, 'B');
   if (missing) return { ...base, why: missing };
-  const [tokA, tokB] = await Promise.all([A.tokenizer.get(signal).catch(() => null), B.tokenizer.get(signal).catch(() => null)]);
-  const text = (tok: VindexTokenizer | null, id: number) => (tok ? tok.decodeOne(id) : `#${id}`);
-  const sameToken = byId
-    ? (a: DownMetaRecord, b: DownMetaRecord) => a.topTokenId === b.topTokenId
-    : (a: DownMetaRecord, b: DownMetaRecord) => text(tokA, a.topTokenId) === text(tokB, b.topTokenId);
+  // exact token texts (" Paris" is not "Paris"), decoded in one batch per layer and side
+  const refsOf = async (s: Session, recs: (DownMetaRecord | null)[]) => {
+    const ids = recs.flatMap((r) => (r ? [r.topTokenId] : []));
+    return new Map((await tokenRefs(s, ids, signal)).map((t) => [t.id, t]));
+  };
   const L = Math.max(A.description.numLayers, B.description.numLayers);
   const rows: DmetDiffRow[] = [];
   for (let l = 0; l < L; l++) {
@@ -49,6 +49,10 @@ export async function dmetDiff(
       l < A.description.numLayers ? A.downMeta.layerRecords(l, signal) : [],
       l < B.description.numLayers ? B.downMeta.layerRecords(l, signal) : [],
     ]);
+    const [ta, tb] = await Promise.all([refsOf(A, ra), refsOf(B, rb)]);
+    const sameToken = byId
+      ? (a: DownMetaRecord, b: DownMetaRecord) => a.topTokenId === b.topTokenId
+      : (a: DownMetaRecord, b: DownMetaRecord) => ta.get(a.topTokenId)!.text === tb.get(b.topTokenId)!.text;
     const n = Math.max(ra.length, rb.length);
     for (let f = 0; f < n; f++) {
       const a = ra[f] ?? null;
@@ -64,8 +68,8 @@ export async function dmetDiff(
       if (rows.length < limit) {
         rows.push({
           layer: l, feature: f, status,
-          a: a ? { id: a.topTokenId, text: text(tokA, a.topTokenId), cScore: a.cScore } : null,
-          b: b ? { id: b.topTokenId, text: text(tokB, b.topTokenId), cScore: b.cScore } : null,
+          a: a ? { ...ta.get(a.topTokenId)!, cScore: a.cScore } : null,
+          b: b ? { ...tb.get(b.topTokenId)!, cScore: b.cScore } : null,
         });
       }
     }

@@ -143,28 +143,27 @@ export class DownMetaReader {
     return decodeDownMetaLayer(bytes, entry.count, this.header.topK);
   }
 
-  /** Output tokens of features with their display strings (jsonl strings inline, else the tokenizer). */
+  /** Output tokens of features with their exact texts (jsonl strings inline, else the tokenizer). */
   async outputs(layer: number, features: number[], signal?: AbortSignal): Promise<TokenOutputs[]> {
     if (!this.available()) return features.map((feature) => ({ feature, tokens: [], cScore: null }));
-    const tok = this.jsonl ? null : await this.tokenizer.get(signal).catch(() => null);
-    const out: TokenOutputs[] = [];
-    for (const feature of features) {
-      const rec = await this.record(layer, feature, signal);
-      if (!rec) {
-        out.push({ feature, tokens: [], cScore: null });
-        continue;
-      }
+    const recs: (DownMetaRecord | null)[] = [];
+    for (const feature of features) recs.push(await this.record(layer, feature, signal));
+    // one batch for every id, so the tokenizer worker is asked once
+    const ids = this.jsonl ? [] : recs.flatMap((r) => r?.entries.map((e) => e.id) ?? []);
+    const texts = ids.length ? await this.tokenizer.describe(ids, signal) : null;
+    let at = 0;
+    return features.map((feature, fi) => {
+      const rec = recs[fi];
+      if (!rec) return { feature, tokens: [], cScore: null };
       const inline = this.jsonl?.get(`${layer}:${feature}`);
-      out.push({
+      return {
         feature,
         cScore: rec.cScore,
-        tokens: rec.entries.map((e, i) => ({
-          id: e.id,
-          logit: e.logit,
-          text: inline ? inline.entries[i].token : tok ? tok.decodeOne(e.id) : `#${e.id}`,
-        })),
-      });
-    }
-    return out;
+        tokens: rec.entries.map((e, i) => {
+          const t = inline ? null : texts?.[at++];
+          return { id: e.id, logit: e.logit, text: inline ? inline.entries[i].token : t ? t.text : `#${e.id}`, raw: t ? t.raw : null };
+        }),
+      };
+    });
   }
 }

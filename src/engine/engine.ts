@@ -4,7 +4,8 @@ import { Session } from './session';
 import { MatrixStore } from './matrixStore';
 import { resolveLocation } from './resolve';
 import { scoreLayers } from './scoring';
-import { encodeQuery, decodeIds } from './tokens';
+import { encodeQuery, tokenRefs, suggestTokens } from './tokens';
+import { clearTokenizerCache } from './tokenizerCache';
 import { FeatureOps } from './featureOps';
 import type { OpenedVindex } from './types';
 import { opfsBlockStore } from '../io/opfsBlockStore';
@@ -76,7 +77,7 @@ export function createEngine(): EngineApi {
         let step = 0;
         progress(step, steps, 'Finding the vindex files');
         const location = await resolveLocation(req, signal);
-        const session = await Session.open(location, signal, (label) => progress(++step, steps, label), store);
+        const session = await Session.open(location, signal, (label) => progress(++step, steps, label), store, req.tokenizer ?? null);
         progress(steps, steps, 'Opened');
         const d = session.description;
         const gates = new MatrixStore(session.sources, 'gate_vectors.bin', d.hiddenSize, gateBudget);
@@ -107,7 +108,19 @@ export function createEngine(): EngineApi {
     },
 
     async decode(key, ids) {
-      return decodeIds(entry(key).session, ids);
+      return tokenRefs(entry(key).session, ids);
+    },
+
+    async tokenizer(key, opId, onProgress) {
+      return run(opId, (signal) => entry(key).session.tokenizer.ensure(throttle(onProgress), signal));
+    },
+
+    async tokenizerInfo(key) {
+      return entry(key).session.tokenizer.info();
+    },
+
+    async suggest(key, prefix, limit) {
+      return suggestTokens(entry(key).session, prefix, limit);
     },
 
     async score(key, opId, req, onLayer: LayerCallback, onProgress) {
@@ -135,7 +148,7 @@ export function createEngine(): EngineApi {
     },
 
     async clearCache() {
-      await store?.clear();
+      await Promise.all([store?.clear(), clearTokenizerCache()]);
     },
 
     setCacheLimit(bytes: number) {
@@ -163,8 +176,8 @@ export function createEngine(): EngineApi {
       return run(opId, (signal) => entry(key).features.neighbours(req, throttle(onProgress), signal));
     },
 
-    async sayers(key, opId, tokenId, onProgress) {
-      return run(opId, (signal) => entry(key).features.sayers(tokenId, throttle(onProgress), signal));
+    async sayers(key, opId, query, onProgress) {
+      return run(opId, (signal) => entry(key).features.sayers(query, throttle(onProgress), signal));
     },
 
     async describe(key, opId, ids, opts, onProgress) {

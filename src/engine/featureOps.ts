@@ -7,12 +7,13 @@ import { cosineRows } from '../compute/matVec';
 import type { Session } from './session';
 import type { MatrixStore } from './matrixStore';
 import { typedRows } from './matrixStore';
-import { decodeIds } from './tokens';
+import { tokenRefs } from './tokens';
 import { projectOverEmbeddings } from './projectionStream';
-import { SayerIndex } from './sayerIndex';
+import { SayerIndex, findSayers } from './sayerIndex';
 import { describeEntity } from './describe';
 import type { ProgressCallback } from './api';
-import type { FeatureDetail, ProjectionResult, Neighbour, Sayer, DescribeOptions, DescribeResult } from './featureTypes';
+import type { FeatureDetail, ProjectionResult, Neighbour, DescribeOptions, DescribeResult } from './featureTypes';
+import type { SayersResult } from './types';
 
 /** Feature-level operations of one session: detail, projections, neighbours, sayers, DESCRIBE. */
 export class FeatureOps {
@@ -93,11 +94,11 @@ export class FeatureOps {
   ): Promise<ProjectionResult> {
     const v = await this.row(req.layer, req.feature, req.vector, signal);
     const res = await projectOverEmbeddings(this.session, v, req.k, progress, signal);
-    const texts = await decodeIds(this.session, [...res.byDot.map((x) => x.id), ...res.byCos.map((x) => x.id)]);
+    const refs = await tokenRefs(this.session, [...res.byDot.map((x) => x.id), ...res.byCos.map((x) => x.id)], signal);
     const n = res.byDot.length;
     return {
-      byDot: res.byDot.map((x, i) => ({ ...x, text: texts[i] })),
-      byCos: res.byCos.map((x, i) => ({ ...x, text: texts[n + i] })),
+      byDot: res.byDot.map((x, i) => ({ ...x, ...refs[i] })),
+      byCos: res.byCos.map((x, i) => ({ ...x, ...refs[n + i] })),
       bytesRead: res.bytesRead,
       cacheNote: this.session.sources.cacheProblem('embeddings.bin'),
     };
@@ -130,12 +131,15 @@ export class FeatureOps {
     found.sort((a, b) => key(b.cosine) - key(a.cosine) || a.layer - b.layer || a.feature - b.feature);
     const top = found.slice(0, req.k);
     const outputs = await Promise.all(top.map((n) => this.session.downMeta.outputs(n.layer, [n.feature], signal)));
-    return top.map((n, i) => ({ ...n, top: outputs[i][0].tokens[0]?.text ?? null }));
+    return top.map((n, i) => {
+      const t = outputs[i][0].tokens[0];
+      return { ...n, top: t ? { id: t.id, text: t.text, raw: t.raw } : null };
+    });
   }
 
-  /** Every feature whose stored outputs list the token, by logit. */
-  sayers(tokenId: number, progress: ProgressCallback, signal: AbortSignal): Promise<Sayer[]> {
-    return this.sayerIndex.lookup(tokenId, progress, signal);
+  /** Every feature whose stored outputs list the word (any single-token spelling) or the ids, by logit. */
+  sayers(query: string, progress: ProgressCallback, signal: AbortSignal): Promise<SayersResult> {
+    return findSayers(this.session, this.sayerIndex, query, progress, signal);
   }
 
   /** LarQL's DESCRIBE entity view for a query. */

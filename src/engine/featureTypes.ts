@@ -1,8 +1,10 @@
+import type { TokenRef } from './types';
+
 /** Output tokens of one feature from down_meta (stored projections). */
 export interface TokenOutputs {
   feature: number;
   /** Best first; empty when the feature has no metadata. */
-  tokens: { id: number; text: string; logit: number }[];
+  tokens: (TokenRef & { logit: number })[];
   cScore: number | null;
 }
 
@@ -23,8 +25,8 @@ export interface FeatureDetail {
 
 /** Top tokens of a vocabulary projection. */
 export interface ProjectionResult {
-  byDot: { id: number; text: string; score: number }[];
-  byCos: { id: number; text: string; score: number }[];
+  byDot: (TokenRef & { score: number })[];
+  byCos: (TokenRef & { score: number })[];
   bytesRead: number;
   /** Set when the persistent cache could not store the blocks (e.g. quota); the projection is complete anyway. */
   cacheNote: string | null;
@@ -35,7 +37,8 @@ export interface Neighbour {
   layer: number;
   feature: number;
   cosine: number;
-  top: string | null;
+  /** The feature's top stored output token. */
+  top: TokenRef | null;
 }
 
 /** A feature that lists a token among its down_meta outputs. */
@@ -56,7 +59,8 @@ export interface DescribeOptions {
 
 /** One merged DESCRIBE edge. */
 export interface DescribeEdge {
-  token: string;
+  /** The best hit's top output token, exactly (edges merge tokens by lower-cased trimmed text). */
+  token: TokenRef;
   score: number;
   layer: number;
   feature: number;

@@ -1,6 +1,9 @@
+import { parseQuery } from '../format/queryText';
 import type { Session } from './session';
 import type { Sayer } from './featureTypes';
 import type { ProgressCallback } from './api';
+import type { SayersResult } from './types';
+import { tokenRefs } from './tokens';
 
 /** A compressed inverted index token id → (layer, feature, logit, rank) over all stored outputs. */
 interface Index {
@@ -74,4 +77,40 @@ export class SayerIndex {
     });
     return idx;
   }
+}
+
+/**
+ * "Which features say this word": "#id" (or "#1,#2") searches those ids; a word searches every
+ * spelling that is one token (as typed, with and without a leading space, lower/Title/UPPER case),
+ * because " France" and "France" are different tokens and a feature usually stores just one of them.
+ */
+export async function findSayers(
+  session: Session, index: SayerIndex, query: string, progress: ProgressCallback, signal: AbortSignal,
+): Promise<SayersResult> {
+  const parsed = parseQuery(query);
+  if (parsed.kind === 'empty') throw new Error('Type a word, or a token id such as #123');
+  if (parsed.kind === 'error') throw new Error(parsed.message);
+  const notSingle: string[] = [];
+  let spelled: { spelling: string; id: number }[];
+  if (parsed.kind === 'ids') {
+    spelled = parsed.ids.map((id) => ({ spelling: `#${id}`, id }));
+  } else {
+    const tok = await session.tokenizer.get(signal);
+    if (!tok) throw new Error(`${(await session.tokenizer.info()).label}: to search a word, a tokenizer is needed; search a token id such as #123`);
+    spelled = [];
+    for (const v of await tok.variants(parsed.text)) {
+      if (!v.token) notSingle.push(v.spelling);
+      else if (!spelled.some((s) => s.id === v.token!.id)) spelled.push({ spelling: v.spelling, id: v.token.id });
+    }
+  }
+  const refs = await tokenRefs(session, spelled.map((s) => s.id), signal);
+  const searched: SayersResult['searched'] = [];
+  const sayers: SayersResult['sayers'] = [];
+  for (const [i, s] of spelled.entries()) {
+    const found = await index.lookup(s.id, progress, signal);
+    searched.push({ spelling: s.spelling, token: refs[i], count: found.length });
+    for (const f of found) sayers.push({ ...f, token: refs[i] });
+  }
+  sayers.sort((a, b) => b.logit - a.logit || a.layer - b.layer || a.feature - b.feature || a.token.id - b.token.id);
+  return { searched, notSingle, sayers };
 }

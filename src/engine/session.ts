@@ -31,9 +31,10 @@ export class Session {
     readonly location: VindexLocation,
     readonly description: VindexDescription,
     sources: SourceSet,
+    tokenizerPin: string | null = null,
   ) {
     this.sources = sources;
-    this.tokenizer = new TokenizerHolder(sources, location, description, () => this.extras());
+    this.tokenizer = new TokenizerHolder(location, description, () => this.extras(), tokenizerPin);
     this.downMeta = new DownMetaReader(sources, description, this.tokenizer);
     this.labels = new LabelStore(sources);
   }
@@ -51,9 +52,18 @@ export class Session {
     return this.extrasPromise;
   }
 
-  /** Opens a location: reads index.json and the small side files, and checks every size. */
+  /** Stops the session's tokenizer worker (call when the session is dropped). */
+  dispose(): void {
+    this.tokenizer.dispose();
+  }
+
+  /**
+   * Opens a location: reads index.json and the small side files, and checks every size.
+   * `tokenizerPin` is a permalink's tokenizer=<repo>@<sha> (the base-model tokenizer its view used).
+   */
   static async open(
     location: VindexLocation, signal: AbortSignal, step: (label: string) => void, store: BlockStore | null = null,
+    tokenizerPin: string | null = null,
   ): Promise<Session> {
     const sources = new SourceSet(location, store);
     const root = sources.has('index.json') ? 'index.json' : sources.has('gate_vectors_index.json') ? 'gate_vectors_index.json' : null;
@@ -79,7 +89,7 @@ export class Session {
     const description = describeFolder(index, gateIndex, sizes);
     // A gate split across shard files reads as one virtual gate_vectors.bin.
     if (description.gateShards) sources.defineVirtual('gate_vectors.bin', description.gateShards);
-    const session = new Session(location, description, sources);
+    const session = new Session(location, description, sources, tokenizerPin);
     const notices: string[] = [...(location.notices ?? [])];
     const problems: FileProblem[] = [...description.problems];
     // Optional files never stop a vindex from opening: a failed read becomes a notice naming the file.

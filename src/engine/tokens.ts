@@ -1,8 +1,18 @@
 import { parseQuery } from '../format/queryText';
 import type { Session } from './session';
-import type { EncodedQuery } from './types';
+import type { EncodedQuery, TokenRef, TokenSuggestion } from './types';
 
-/** Turns a query into token ids: "#12,#40" directly, text through the tokenizer (no special tokens). */
+/** The tokenizer client for a text operation, or an error that says why there is none. */
+async function textTokenizer(session: Session) {
+  const tok = await session.tokenizer.get();
+  if (!tok) {
+    const info = await session.tokenizer.info();
+    throw new Error(`Text needs a tokenizer and there is ${info.label.replace(/^no tokenizer: /, 'none: ')}`);
+  }
+  return tok;
+}
+
+/** Turns a query into tokens: "#12,#40" directly, text (spaces kept) through the tokenizer, no special tokens. */
 export async function encodeQuery(session: Session, q: string): Promise<EncodedQuery> {
   const parsed = parseQuery(q);
   const V = session.description.vocabSize;
@@ -12,22 +22,27 @@ export async function encodeQuery(session: Session, q: string): Promise<EncodedQ
   if (parsed.kind === 'ids') {
     ids = parsed.ids;
   } else {
-    const tok = await session.tokenizer.get();
-    if (!tok) {
-      throw new Error(`${session.tokenizer.status().label}. Text queries need a tokenizer; query token ids instead, e.g. #100`);
-    }
-    ids = tok.encode(parsed.text).ids;
-    if (ids.length === 0) throw new Error(`The tokenizer maps "${parsed.text}" to no tokens`);
+    ids = (await (await textTokenizer(session)).encode(parsed.text)).ids;
+    if (ids.length === 0) throw new Error(`The tokenizer maps ${JSON.stringify(parsed.text)} to no tokens`);
   }
   const kept = ids.filter((id) => id < V);
   const skipped = ids.filter((id) => id >= V);
-  const texts = await decodeIds(session, kept);
-  const tokenizer = parsed.kind === 'ids' ? 'token ids (no tokenizer needed)' : session.tokenizer.status().label;
-  return { tokens: kept.map((id, i) => ({ id, text: texts[i] })), skipped, tokenizer };
+  const tokens = await tokenRefs(session, kept);
+  const tokenizer = parsed.kind === 'ids' ? 'token ids (no tokenizer needed)' : (await session.tokenizer.info()).label;
+  return { tokens, skipped, tokenizer };
 }
 
-/** Display strings for ids: the tokenizer's decoding (special tokens skipped, trimmed) or "#id". */
-export async function decodeIds(session: Session, ids: number[]): Promise<string[]> {
+/** Tokens of ids as the UI shows them: exact text and raw string, or "#id" without a tokenizer. */
+export async function tokenRefs(session: Session, ids: number[], signal?: AbortSignal): Promise<TokenRef[]> {
+  const got = await session.tokenizer.describe(ids, signal);
+  return ids.map((id, i) => (got ? { id, ...got[i] } : { id, text: `#${id}`, raw: null }));
+}
+
+/** Vocabulary tokens starting with `prefix` (both variants of a word), for the query box's autocomplete. */
+export async function suggestTokens(session: Session, prefix: string, limit: number): Promise<TokenSuggestion[]> {
+  if (prefix.trim() === '') return [];
   const tok = await session.tokenizer.get().catch(() => null);
-  return ids.map((id) => (tok ? tok.decodeOne(id) : `#${id}`));
+  if (!tok) return [];
+  const V = session.description.vocabSize;
+  return (await tok.suggest(prefix, limit)).filter((s) => s.id < V);
 }

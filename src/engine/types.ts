@@ -62,10 +62,48 @@ export interface OverviewExtras {
   notices: string[];
 }
 
-/** A token of a query as the UI shows it. */
-export interface QueryToken {
+/** A token as the UI shows it: its id, exact text (" Paris" keeps its space) and raw vocabulary string. */
+export interface TokenRef {
   id: number;
+  /** The decoded text, spaces kept; "#id" when there is no tokenizer; '' for special tokens. */
   text: string;
+  /** The vocabulary string ("ĠParis", "▁Paris", "<eos>"), or null without a tokenizer. */
+  raw: string | null;
+}
+
+/** A token of a query as the UI shows it. */
+export type QueryToken = TokenRef;
+
+/** Which tokenizer a vindex uses, once known; what exports and the permalink record. */
+export interface TokenizerInfo {
+  kind: 'vindex' | 'base-model' | 'none';
+  /** A phrase for the UI: "tokenizer.json of the vindex", "the tokenizer of the base model owner/name@1a2b3c4d (from the Hub)". */
+  label: string;
+  /** The base model repo in use (or to be used), for base-model tokenizers. */
+  repo: string | null;
+  /** Its commit sha, once resolved. */
+  sha: string | null;
+  /** What exports record as tokenizer=: "vindex:tokenizer.json", "<repo>@<sha>", or "none". */
+  provenance: string;
+  /** Whether the tokenizer is loaded (vocabulary known). */
+  loaded: boolean;
+  vocabSize: number | null;
+  modelType: string | null;
+}
+
+/** A vocabulary suggestion for the query box. */
+export interface TokenSuggestion extends TokenRef {
+  /** True when typing `text` encodes to exactly this token (else the box uses "#id"). */
+  exact: boolean;
+}
+
+/** "Which features say this word": every single-token spelling searched, and the features found. */
+export interface SayersResult {
+  /** Spellings tried (as typed, with/without a leading space, case variants) that are one token each. */
+  searched: { spelling: string; token: TokenRef; count: number }[];
+  /** Spellings that are not a single token (so not searched). */
+  notSingle: string[];
+  sayers: { layer: number; feature: number; logit: number; rank: number; token: TokenRef }[];
 }
 
 /** What a query string became. */

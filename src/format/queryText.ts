@@ -10,11 +10,14 @@ export type ParsedQuery =
 // Token ids are u32 in down_meta.bin; anything larger cannot be a token.
 const MAX_ID = 0xffffffff;
 
-/** Parses a query: "#123", "#1, #2" or "#1 #2" → ids; other text → text; blank → empty; "#abc" → error. */
+/**
+ * Parses a query: "#123", "#1, #2" or "#1 #2" → ids; blank → empty; "#abc" → error; other text → text
+ * exactly as typed. Spaces are kept: in byte-level BPE " Paris" (one token, Ġ-prefixed) is not "Paris".
+ */
 export function parseQuery(q: string): ParsedQuery {
   const t = q.trim();
   if (t === '') return { kind: 'empty' };
-  if (!t.startsWith('#')) return { kind: 'text', text: t };
+  if (!t.startsWith('#')) return { kind: 'text', text: q };
   // Split before every "#" and on commas, tolerating spaces around both (and between "#" and digits).
   const parts = t
     .split(/\s*,\s*|\s+(?=#)/)

@@ -83,10 +83,13 @@ function folderOf(f: File): string {
 /** Files that mark a vindex folder: index.json, or a MoE summary's gate_vectors_index.json. */
 const ROOTS = ['index.json', 'gate_vectors_index.json'];
 
+let picks = 0;
+
 /**
- * A VindexLocation for chosen or dropped files. `<input webkitdirectory>` yields every nested file,
- * so the shallowest folder holding index.json is taken, with its sub-folders (names become paths like
- * "layers/layer_00.weights"); files elsewhere and in hidden folders are ignored.
+ * A VindexLocation for chosen or dropped files; every call is a new pick with a key of its own.
+ * `<input webkitdirectory>` yields every nested file, so the shallowest folder holding index.json is taken,
+ * with its sub-folders (names become paths like "layers/layer_00.weights"); files elsewhere and in hidden
+ * folders are ignored.
  */
 export function locationFromFiles(files: File[]): VindexLocation {
   const byFolder = new Map<string, File[]>();
@@ -126,5 +129,7 @@ export function locationFromFiles(files: File[]): VindexLocation {
   const entries: FileEntry[] = [...seen].map(([n, f]) => ({ name: n, size: f.size, file: f }));
   const rank = (n: string) => (n === 'index.json' ? 0 : n === 'gate_vectors_index.json' ? 1 : 2);
   entries.sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name));
-  return { kind: 'local', key: `local:${name}:${index.size}:${index.lastModified}`, src: null, label: name, files: entries };
+  // Why a pick number: a re-pick of the same folder (after a file changed on disk) must open a fresh
+  // session with the new File objects; index.json's size and mtime alone would find the stale one.
+  return { kind: 'local', key: `local:${name}:${index.size}:${index.lastModified}:${++picks}`, src: null, label: name, files: entries };
 }

@@ -43,15 +43,15 @@ export function useNeighbours(
   });
 }
 
-/** Features whose stored outputs list a token. */
-export function useSayers(key: string, tokenId: number | null) {
+/** Features whose stored outputs list a word (every single-token spelling of it) or "#id". */
+export function useSayers(key: string, query: string) {
   return useQuery({
-    queryKey: keys.sayers(key, tokenId ?? -1),
-    enabled: tokenId !== null,
+    queryKey: keys.sayers(key, query),
+    enabled: query.trim() !== '',
     staleTime: Infinity,
     retry: false,
     queryFn: ({ signal }) =>
-      withActivity(`Features that say #${tokenId}`, 'items', signal, (opId, p) => engine().sayers(key, opId, tokenId!, p)),
+      withActivity(`Features that say “${query}”`, 'items', signal, (opId, p) => engine().sayers(key, opId, query, p)),
   });
 }
 

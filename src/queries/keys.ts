@@ -10,7 +10,7 @@ export const keys = {
     ['projection', key, layer, feature, vector, k] as const,
   neighbours: (key: string, layer: number, feature: number, vector: string, scope: string, k: number) =>
     ['neighbours', key, layer, feature, vector, scope, k] as const,
-  sayers: (key: string, tokenId: number) => ['sayers', key, tokenId] as const,
+  sayers: (key: string, query: string) => ['sayers', key, query] as const,
   describe: (key: string, ids: readonly number[], opts: string) => ['describe', key, ids.join(','), opts] as const,
   checksums: (key: string) => ['checksums', key] as const,
 };

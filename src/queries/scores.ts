@@ -4,6 +4,8 @@ import { engine, withActivity } from './engine';
 import { keys } from './keys';
 import type { OpenedVindex, EncodedQuery } from '../engine/types';
 import type { Metric } from '../state/permalink';
+import { parseQuery } from '../format/queryText';
+import { tokenizerOptions } from './tokenizer';
 
 /** A layer × feature score grid as it streams in; `layers[l]` is null until scored (or unavailable). */
 export interface ScoreGrid {
@@ -20,15 +22,19 @@ function emptyGrid(v: OpenedVindex): ScoreGrid {
   return { layers: new Array(L).fill(null), problems: new Array(L).fill(null), scored: 0, complete: false, bytesRead: 0 };
 }
 
-/** Encodes a query string to tokens in the worker (cached per vindex and text). */
+/** Encodes a query string (spaces kept) to tokens in the worker; text waits for the tokenizer's load (with its progress bar). */
 export function useEncoded(vindex: OpenedVindex, q: string) {
   const key = vindex.location.key;
+  const client = useQueryClient();
   return useQuery({
     queryKey: keys.encode(key, q),
     enabled: q.trim() !== '',
     staleTime: Infinity,
     retry: false,
-    queryFn: (): Promise<EncodedQuery> => engine().encode(key, q),
+    queryFn: async (): Promise<EncodedQuery> => {
+      if (parseQuery(q).kind === 'text') await client.fetchQuery(tokenizerOptions(vindex));
+      return engine().encode(key, q);
+    },
   });
 }
 

@@ -27,7 +27,8 @@ export function openVindexOptions(src: string | null, location: VindexLocation |
     queryFn: ({ signal }): Promise<OpenedVindex> =>
       withActivity(`Opening ${location ? location.label : id}`, 'items', signal, (opId, onProgress) =>
         engine().open(
-          location ? { location, demoUrl: demoUrl() } : { src: id, endpoint, demoUrl: demoUrl() },
+          // a permalink's tokenizer pin is read when the vindex opens (it names the base tokenizer its view used)
+          location ? { location, demoUrl: demoUrl() } : { src: id, endpoint, demoUrl: demoUrl(), tokenizer: useApp.getState().tokenizer },
           opId,
           onProgress,
         ),

@@ -26,6 +26,8 @@ export interface ViewState {
   /** A second vindex shown beside the first (same forms as `src`), and its Hub endpoint when it differs. */
   src2: string | null;
   endpoint2: string | null;
+  /** The base-model tokenizer a view used, as <repo>@<commit sha> (only for vindexes without tokenizer.json). */
+  tokenizer: string | null;
 }
 
 /** The default rank for a metric: signed for cos, abs for dot (LarQL's gate KNN order). */
@@ -36,7 +38,7 @@ export function defaultRank(metric: Metric): Rank {
 /** The state of an empty URL. */
 export const EMPTY_VIEW: ViewState = {
   src: null, endpoint: null, view: 'overview', q: '', q2: '', metric: 'cos', rank: 'signed', layer: null, feature: null,
-  src2: null, endpoint2: null,
+  src2: null, endpoint2: null, tokenizer: null,
 };
 
 function intParam(v: string | null, name: string, problems: string[]): number | null {
@@ -72,7 +74,11 @@ export function decodePermalink(search: string): { state: ViewState; problems: s
     feature: intParam(p.get('feature'), 'feature', problems),
     src2: p.get('src2') || null,
     endpoint2: p.get('endpoint2') || null,
+    tokenizer: null,
   };
+  const tok = p.get('tokenizer');
+  if (tok && /^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/i.test(tok)) state.tokenizer = tok;
+  else if (tok) problems.push(`permalink: tokenizer=${tok} is not <owner>/<name>@<40-hex commit>; ignored`);
   return { state, problems };
 }
 
@@ -90,6 +96,7 @@ export function encodePermalink(s: ViewState): string {
   if (s.feature !== null) p.set('feature', String(s.feature));
   if (s.src2) p.set('src2', s.src2);
   if (s.src2 && s.endpoint2 && s.endpoint2 !== s.endpoint) p.set('endpoint2', s.endpoint2);
+  if (s.tokenizer) p.set('tokenizer', s.tokenizer);
   const text = p.toString();
   return text ? `?${text}` : '';
 }

@@ -30,6 +30,8 @@ export interface AppState extends ViewState {
   selectFeature(layer: number, feature: number): void;
   setEndpoint(endpoint: string | null): void;
   setSettings(s: Partial<Settings>): void;
+  /** Records the base-model tokenizer in use (<repo>@<sha>) for the permalink. */
+  setTokenizerPin(pin: string | null): void;
   /** Replaces the whole view state (from a permalink). */
   restore(state: ViewState): void;
 }
@@ -58,7 +60,8 @@ export const useApp = create<AppState>((set, get) => ({
   location: null,
   location2: null,
   settings: loadSettings(),
-  setLocation: (location, src) => set({ location, src }),
+  // a tokenizer pin belongs to the vindex it was made with
+  setLocation: (location, src) => set({ location, src, tokenizer: null }),
   setLocation2: (location2, src2, endpoint2 = null) => set({ location2, src2, endpoint2 }),
   setView: (view) => set({ view }),
   setQuery: (q) => set({ q }),
@@ -77,12 +80,13 @@ export const useApp = create<AppState>((set, get) => ({
     set({ settings });
   },
   restore: (state) => set({ ...state }),
+  setTokenizerPin: (tokenizer) => set({ tokenizer }),
 }));
 
 /** The permalink-relevant slice of the store. */
 export function viewStateOf(s: AppState): ViewState {
   return {
     src: s.src, endpoint: s.endpoint, view: s.view, q: s.q, q2: s.q2, metric: s.metric, rank: s.rank,
-    layer: s.layer, feature: s.feature, src2: s.src2, endpoint2: s.endpoint2,
+    layer: s.layer, feature: s.feature, src2: s.src2, endpoint2: s.endpoint2, tokenizer: s.tokenizer,
   };
 }

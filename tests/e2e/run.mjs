@@ -7,6 +7,7 @@ import { join } from 'node:path';
 const dir = import.meta.dirname;
 execFileSync(process.execPath, [join(dir, '../fixtures/make-fixtures.mjs')], { stdio: 'inherit' });
 execFileSync(process.execPath, [join(dir, '../fixtures/make-compare-fixtures.mjs')], { stdio: 'inherit' });
+execFileSync(process.execPath, [join(dir, '../fixtures/make-token-fixtures.mjs')], { stdio: 'inherit' });
 const only = process.argv.slice(2);
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.test.mjs'))

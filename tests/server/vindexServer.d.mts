@@ -9,9 +9,13 @@ export type VindexFault =
   | '403-once' // one 403 (like an expired signed CDN URL), then normal answers
   | '429-once' // one 429, then normal answers
   | '500-once' // one 500, then normal answers
+  | '503' // every answer 503 (until the fault is cleared)
+  | '503-once' // one 503, then normal answers
+  | 'html-200' // 200 with an HTML sign-in page instead of the file (a captive portal)
   | 'hide-content-range' // 206 without Content-Range and without Access-Control-Expose-Headers
   | 'short-body' // declares Content-Length N, sends about N/2 bytes, drops the connection
   | { type: 'delay'; ms: number }
+  | { type: 'throttle'; bytesPerSec: number } // a slow link: file bodies sent at this rate
   | { type: Exclude<VindexFault, object> };
 
 /** One request as the server saw it (pushed on arrival, completed as the answer is written). */

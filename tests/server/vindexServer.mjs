@@ -81,6 +81,14 @@ export async function startVindexServer({ root, hubRepos = {}, faults = {}, log 
     const info = await fileInfo(file);
     if (!info) return json(res, entry, 404, { error: 'Entry not found' });
     const has = (t) => faultList.find((f) => f.type === t);
+    // 'html-200': a captive portal or login page answering 200 with HTML, whatever was asked
+    if (has('html-200')) {
+      const html = '<!DOCTYPE html><html><head><title>Sign in</title></head><body>Please sign in to continue.</body></html>';
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(html), 'Cache-Control': 'no-cache' });
+      entry.status = 200;
+      entry.bytes += Buffer.byteLength(html);
+      return res.end(html);
+    }
     let etag = `"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
     const ec = has('etag-change');
     if (ec) {
@@ -121,9 +129,20 @@ export async function startVindexServer({ root, hubRepos = {}, faults = {}, log 
       res.flushHeaders();
       return setTimeout(() => res.socket?.destroy(), 10);
     }
-    const stream = createReadStream(file, { start, end: start + sendLen - 1 });
+    const throttle = has('throttle');
+    // 'throttle' {bytesPerSec}: a slow link, the body sent in 16 KiB pieces at that rate
+    const stream = createReadStream(file, { start, end: start + sendLen - 1, highWaterMark: throttle ? 16 * 1024 : undefined });
     stream.on('data', (c) => { entry.bytes += c.length; });
-    if (short) {
+    if (throttle) {
+      const rate = throttle.bytesPerSec ?? 100_000;
+      stream.on('data', (c) => {
+        stream.pause();
+        res.write(c);
+        setTimeout(() => stream.resume(), (1000 * c.length) / rate);
+      });
+      stream.on('end', () => res.end());
+      res.on('close', () => stream.destroy());
+    } else if (short) {
       stream.on('data', (c) => res.write(c));
       stream.on('end', () => setTimeout(() => res.socket?.destroy(), 10));
       res.on('close', () => stream.destroy());
@@ -205,7 +224,7 @@ export async function startVindexServer({ root, hubRepos = {}, faults = {}, log 
     for (const f of faultList) if (f.type === 'delay') await sleep(f.ms ?? 100);
     if (res.destroyed) return;
     // '403-once' stands for an expired signed CDN URL (the Hub's expire after about an hour).
-    for (const t of ['404', '500', '503', '403-once', '429-once', '500-once']) {
+    for (const t of ['404', '500', '503', '403-once', '429-once', '500-once', '503-once']) {
       const f = faultList.find((x) => x.type === t);
       if (!f) continue;
       const onceKey = `${t}:${f.key}`;

@@ -5,4 +5,5 @@ import { join } from 'node:path';
 export default function setup(): void {
   execFileSync(process.execPath, [join(import.meta.dirname, '../fixtures/make-fixtures.mjs')], { stdio: 'inherit' });
   execFileSync(process.execPath, [join(import.meta.dirname, '../fixtures/make-compare-fixtures.mjs')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [join(import.meta.dirname, '../fixtures/make-token-fixtures.mjs')], { stdio: 'inherit' });
 }

@@ -22,14 +22,3 @@ export function formatScore(x: number): string {
   if (abs >= 1e6 || abs < 1e-4) return x.toExponential(4);
   return abs >= 1 ? x.toFixed(4) : x.toPrecision(4);
 }
-
-/** A token string for display: visible markers for leading spaces and control characters. */
-export function showToken(text: string): string {
-  if (text === '') return '∅';
-  return text.replace(/\n/g, '↵').replace(/\t/g, '⇥');
-}
-
-/** Distinct display texts in order, for compact summaries ("Paris" and " Paris" both decode to "Paris"). */
-export function distinctTexts(texts: string[], max: number): string[] {
-  return [...new Set(texts.map(showToken))].slice(0, max);
-}

@@ -1,15 +1,16 @@
 import { useMemo } from 'react';
 import type { OpenedVindex, EncodedQuery } from '../../engine/types';
 import type { Metric, Rank } from '../../state/permalink';
-import { QueryPanel, GridView, useQueryScores } from '../token/QueryPanel';
+import { QueryPanel, GridView, useQueryScores, tokenizerProvenance } from '../token/QueryPanel';
 import { diffGrid } from '../token/DiffPanel';
 import { maxAbsFinite } from '../token/heatmapPaint';
-import { showToken } from '../common/format';
+import { visibleText } from '../common/TokenText';
+import { useTokenizerInfo } from '../../queries/tokenizer';
 import { useCompareSettings } from './compareSettings';
 import { sameGridShape, shapeText } from './shapes';
 
 function tokenList(e: EncodedQuery): string {
-  return `${e.tokens.length} token${e.tokens.length === 1 ? '' : 's'}: ${e.tokens.map((t) => `${showToken(t.text)} (#${t.id})`).join(' ')}`;
+  return `${e.tokens.length} token${e.tokens.length === 1 ? '' : 's'}: ${e.tokens.map((t) => `${visibleText(t.text)} (#${t.id})`).join(' ')}`;
 }
 
 /** Says when the two tokenizers turn the query into different tokens. */
@@ -39,6 +40,8 @@ export function CompareTokenPanels(props: { a: OpenedVindex; b: OpenedVindex; q:
   const setScale = useCompareSettings((s) => s.setScale);
   const A = useQueryScores(a, q, metric);
   const B = useQueryScores(b, q, metric);
+  const infoA = useTokenizerInfo(a);
+  const infoB = useTokenizerInfo(b);
   const gridA = A.scores.data;
   const gridB = B.scores.data;
   const shared = useMemo(
@@ -73,7 +76,10 @@ export function CompareTokenPanels(props: { a: OpenedVindex; b: OpenedVindex; q:
           <h3 className="side-title">B − A</h3>
           <p className="muted">Each cell is B's score minus A's for the same layer and feature (B scores its own tokens); its own colour scale.</p>
           <GridView vindex={a} grid={diff} title={`${metric} score difference B − A for “${q}”`} rank={rank} tableName="Top features (vindex B − A)"
-            meta={{ source: `${src(b)} − ${src(a)}`, commit: `${b.location.hub?.sha ?? '-'} − ${a.location.hub?.sha ?? '-'}`, query: q, tokenIds: [...B.ids, ...A.ids], metric, rank }}
+            meta={{
+              source: `${src(b)} − ${src(a)}`, commit: `${b.location.hub?.sha ?? '-'} − ${a.location.hub?.sha ?? '-'}`, query: q, tokenIds: [...B.ids, ...A.ids],
+              tokens: [...(B.tokens ?? []), ...(A.tokens ?? [])].map((t) => t.raw), tokenizer: `${tokenizerProvenance(q, infoB)} − ${tokenizerProvenance(q, infoA)}`, metric, rank,
+            }}
             stem={`diff-b-minus-a-${metric}`} />
         </section>
       ) : (

@@ -5,7 +5,8 @@ import { useDmetDiff } from '../../queries/compare';
 import { useApp } from '../../state/store';
 import { errorText, isAbort } from '../../state/activity';
 import { download } from '../common/download';
-import { formatScore, showToken } from '../common/format';
+import { formatScore } from '../common/format';
+import { TokenText } from '../common/TokenText';
 import { dmetDiffCsv } from './dmetCsv';
 
 /** Differences listed (and exported) at most; the counts always cover every feature. */
@@ -14,11 +15,7 @@ const PAGE = 100;
 
 function Token({ side }: { side: DmetDiffRow['a'] }) {
   if (!side) return <span className="muted">no metadata</span>;
-  return (
-    <>
-      {showToken(side.text)} <span className="muted">#{side.id}</span>
-    </>
-  );
+  return <TokenText token={side} showId />;
 }
 
 /** LarQL's DIFF of the two down_meta files as a table (rows open the feature) and a CSV download. */

@@ -3,7 +3,8 @@ import type { FeatureMatch } from '../../engine/compareTypes';
 import { useVindexB, useFeatureMatch } from '../../queries/compare';
 import { useFeature } from '../../queries/features';
 import { errorText, isAbort } from '../../state/activity';
-import { formatScore, showToken } from '../common/format';
+import { formatScore } from '../common/format';
+import { TokenText } from '../common/TokenText';
 import { sameGridShape } from './shapes';
 
 const K = 5;
@@ -21,7 +22,7 @@ function BFeature({ b, layer, feature }: { b: OpenedVindex; layer: number; featu
         <ol className="output-list" aria-label="Output tokens in B">
           {tokens.map((t, i) => (
             <li key={i}>
-              {showToken(t.text)} <span className="muted">{t.text === `#${t.id}` ? '' : `#${t.id} · `}{formatScore(t.logit)}</span>
+              <TokenText token={t} /> <span className="muted">{t.text === `#${t.id}` ? '' : `#${t.id} · `}{formatScore(t.logit)}</span>
             </li>
           ))}
         </ol>

@@ -6,6 +6,9 @@ import { useEncoded } from '../../queries/scores';
 import { useApp } from '../../state/store';
 import { errorText, isAbort } from '../../state/activity';
 import { formatScore } from '../common/format';
+import { TokenText } from '../common/TokenText';
+import { useTokenizerInfo } from '../../queries/tokenizer';
+import { tokenizerProvenance } from '../token/QueryPanel';
 import { toCsv } from './toCsv';
 import { download } from '../common/download';
 
@@ -19,6 +22,7 @@ export function DescribePanel({ vindex }: { vindex: OpenedVindex }) {
   const enc = useEncoded(vindex, q);
   const ids = run && enc.data ? enc.data.tokens.map((t) => t.id) : null;
   const r = useDescribe(vindex.location.key, ids, opts);
+  const info = useTokenizerInfo(vindex);
   if (vindex.downMeta.kind !== 'dmet' && vindex.downMeta.kind !== 'jsonl') return null;
   const num = (k: keyof DescribeOptions, label: string) => (
     <label>
@@ -47,9 +51,9 @@ export function DescribePanel({ vindex }: { vindex: OpenedVindex }) {
         <>
           <p>
             Signal: <strong>{r.data.signal}</strong> (max {formatScore(r.data.maxScore)}), {r.data.edges.length} {r.data.edges.length === 1 ? "edge" : "edges"}.{' '}
-            <button type="button" onClick={() => download('describe.csv', toCsv(['token', 'score', 'layer', 'feature', 'band'],
-              r.data!.edges.map((e) => [e.token, e.score, e.layer, e.feature, e.band]), { source: vindex.location.src, query: q, ...opts }), 'text/csv')}>CSV</button>{' '}
-            <button type="button" onClick={() => download('describe.json', JSON.stringify({ source: vindex.location.src, query: q, options: opts, ...r.data }, null, 2), 'application/json')}>JSON</button>
+            <button type="button" onClick={() => download('describe.csv', toCsv(['token', 'token_id', 'token_raw', 'score', 'layer', 'feature', 'band'],
+              r.data!.edges.map((e) => [e.token.text, e.token.id, e.token.raw, e.score, e.layer, e.feature, e.band]), { source: vindex.location.src, query: q, tokenizer: tokenizerProvenance(q, info), ...opts }), 'text/csv')}>CSV</button>{' '}
+            <button type="button" onClick={() => download('describe.json', JSON.stringify({ source: vindex.location.src, query: q, tokenizer: tokenizerProvenance(q, info), options: opts, ...r.data }, null, 2), 'application/json')}>JSON</button>
           </p>
           {(['syntax', 'knowledge', 'output', null] as const).map((band) => {
             const edges = r.data!.edges.filter((e) => e.band === band);
@@ -59,9 +63,9 @@ export function DescribePanel({ vindex }: { vindex: OpenedVindex }) {
                 <h4>{band ?? 'all layers'}</h4>
                 <ul aria-label={`DESCRIBE ${band ?? 'edges'}`}>
                   {edges.map((e) => (
-                    <li key={e.token}>
+                    <li key={`${e.layer}:${e.feature}`}>
                       <button type="button" className="linklike" onClick={() => useApp.getState().selectFeature(e.layer, e.feature)}>
-                        {e.token}
+                        <TokenText token={e.token} />
                       </button>{' '}
                       {formatScore(e.score)} (L{e.layer} F{e.feature}{e.also.length ? `, +${e.also.length} more` : ''})
                     </li>

@@ -3,7 +3,7 @@ import type { OpenedVindex } from '../../engine/types';
 import { useApp } from '../../state/store';
 import { useFeature } from '../../queries/features';
 import { useQueryScores } from '../token/QueryPanel';
-import { errorText } from '../../state/activity';
+import { errorText, isAbort } from '../../state/activity';
 import { formatScore } from '../common/format';
 import { SaysPanel, HearsPanel } from './ProjectionPanels';
 import { NeighboursPanel, SayersPanel } from './RelationPanels';
@@ -13,8 +13,11 @@ import { unitWord } from '../overview/semantics';
 
 function QueryScore({ vindex, layer, feature }: { vindex: OpenedVindex; layer: number; feature: number }) {
   const { q, metric, rank } = useApp();
-  const { scores } = useQueryScores(vindex, q, metric);
+  const { encoded, scores } = useQueryScores(vindex, q, metric);
   if (!q) return null;
+  // a query that cannot be tokenized (or scored) says why, instead of "Scoring…" for ever
+  const err = encoded.error ?? scores.error;
+  if (err) return <p role="alert" className="alert">Query “{q}”: {isAbort(err) ? 'cancelled; score it again in the token view' : errorText(err)}</p>;
   const grid = scores.data;
   const v = grid?.layers[layer]?.[feature];
   if (!grid || v === undefined) return <p className="muted">Scoring “{q}”…</p>;

@@ -3,7 +3,9 @@ import type { OpenedVindex } from '../../engine/types';
 import type { FeatureDetail, ProjectionResult } from '../../engine/featureTypes';
 import { useProjection } from '../../queries/features';
 import { errorText, isAbort } from '../../state/activity';
-import { formatScore, showToken, formatBytes } from '../common/format';
+import { formatScore, formatBytes } from '../common/format';
+import { TokenText } from '../common/TokenText';
+import { useTokenizerInfo } from '../../queries/tokenizer';
 import { OutputBars } from './OutputBars';
 import { toCsv } from './toCsv';
 import { download } from '../common/download';
@@ -11,21 +13,17 @@ import { exportUnits } from '../overview/semantics';
 
 const K = 30;
 
-function tokenText(t: { id: number; text: string }): string {
-  return t.text === '' ? `#${t.id}` : t.text;
-}
-
 function ProjectionTables({ res, name, stem, meta }: { res: ProjectionResult; name: string; stem: string; meta: Record<string, unknown> }) {
   return (
     <>
       <div className="row" style={{ alignItems: 'flex-start' }}>
         <div>
           <h4>by dot product (logit)</h4>
-          <OutputBars items={res.byDot.slice(0, 15).map((t) => ({ text: tokenText(t), score: t.score }))} label={`${name} by dot product`} />
+          <OutputBars items={res.byDot.slice(0, 15).map((t) => ({ token: t, score: t.score }))} label={`${name} by dot product`} />
         </div>
         <div>
           <h4>by cosine</h4>
-          <OutputBars items={res.byCos.slice(0, 15).map((t) => ({ text: tokenText(t), score: t.score }))} label={`${name} by cosine`} />
+          <OutputBars items={res.byCos.slice(0, 15).map((t) => ({ token: t, score: t.score }))} label={`${name} by cosine`} />
         </div>
       </div>
       {res.cacheNote && <p className="notice">{res.cacheNote}</p>}
@@ -35,9 +33,9 @@ function ProjectionTables({ res, name, stem, meta }: { res: ProjectionResult; na
         <button
           type="button"
           onClick={() =>
-            download(`${stem}.csv`, toCsv(['kind', 'rank', 'id', 'token', 'score'], [
-              ...res.byDot.map((t, i) => ['dot', i + 1, t.id, t.text, t.score]),
-              ...res.byCos.map((t, i) => ['cos', i + 1, t.id, t.text, t.score]),
+            download(`${stem}.csv`, toCsv(['kind', 'rank', 'id', 'token', 'raw', 'score'], [
+              ...res.byDot.map((t, i) => ['dot', i + 1, t.id, t.text, t.raw, t.score]),
+              ...res.byCos.map((t, i) => ['cos', i + 1, t.id, t.text, t.raw, t.score]),
             ], meta), 'text/csv')
           }
         >
@@ -56,10 +54,11 @@ export function SaysPanel({ vindex, detail }: { vindex: OpenedVindex; detail: Fe
   const stored = detail.outputs?.tokens ?? [];
   const computed = proj.data?.byDot ?? [];
   // The list shows stored outputs; without them, the computed projection once it exists.
-  const list = stored.length ? stored.map((t) => ({ id: t.id, text: t.text, score: t.logit })) : computed.slice(0, 20);
+  const list = stored.length ? stored.map((t) => ({ ...t, score: t.logit })) : computed.slice(0, 20);
   const directions = vindex.description.featureKind === 'direction';
+  const tokenizer = useTokenizerInfo(vindex)?.provenance ?? null;
   const meta = {
-    source: vindex.location.src, commit: vindex.location.hub?.sha ?? null, layer: detail.layer, feature: detail.feature,
+    source: vindex.location.src, commit: vindex.location.hub?.sha ?? null, tokenizer, layer: detail.layer, feature: detail.feature,
     vector: directions ? `down direction ${detail.feature} (separate SVD of down_proj)` : 'down', units: exportUnits(vindex.description),
   };
   return (
@@ -76,14 +75,14 @@ export function SaysPanel({ vindex, detail }: { vindex: OpenedVindex; detail: Fe
             From {vindex.downMeta.kind === 'jsonl' ? 'down_meta.jsonl' : 'down_meta.bin'}; c_score {formatScore(detail.outputs!.cScore ?? NaN)} (the top
             logit, not a probability).
           </p>
-          <OutputBars items={stored.map((t) => ({ text: tokenText(t), score: t.logit }))} label="Stored output logits" />
+          <OutputBars items={stored.map((t) => ({ token: t, score: t.logit }))} label="Stored output logits" />
         </>
       )}
       {list.length > 0 && (
         <ol className="output-list" aria-label="Output tokens">
           {list.map((t, i) => (
-            <li key={i} title={`id ${t.id}, ${formatScore(t.score)}`}>
-              {showToken(tokenText(t))}
+            <li key={i}>
+              <TokenText token={t} />
             </li>
           ))}
         </ol>
@@ -109,8 +108,9 @@ export function HearsPanel({ vindex, detail }: { vindex: OpenedVindex; detail: F
   const [run, setRun] = useState(false);
   const proj = useProjection(vindex.location.key, detail.layer, detail.feature, 'gate', K, run);
   const directions = vindex.description.featureKind === 'direction';
+  const tokenizer = useTokenizerInfo(vindex)?.provenance ?? null;
   const meta = {
-    source: vindex.location.src, commit: vindex.location.hub?.sha ?? null, layer: detail.layer, feature: detail.feature,
+    source: vindex.location.src, commit: vindex.location.hub?.sha ?? null, tokenizer, layer: detail.layer, feature: detail.feature,
     vector: directions ? `gate direction ${detail.feature}` : 'gate', units: exportUnits(vindex.description),
   };
   return (
@@ -128,7 +128,7 @@ export function HearsPanel({ vindex, detail }: { vindex: OpenedVindex; detail: F
         <>
           <ol className="output-list" aria-label="Input tokens">
             {proj.data.byDot.slice(0, 20).map((t, i) => (
-              <li key={i} title={`id ${t.id}, ${formatScore(t.score)}`}>{showToken(tokenText(t))}</li>
+              <li key={i}><TokenText token={t} /></li>
             ))}
           </ol>
           <ProjectionTables res={proj.data} name="Input tokens" stem={`L${detail.layer}-F${detail.feature}-hears`} meta={meta} />

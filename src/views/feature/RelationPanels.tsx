@@ -2,10 +2,11 @@ import { useState } from 'react';
 import type { OpenedVindex } from '../../engine/types';
 import type { FeatureDetail } from '../../engine/featureTypes';
 import { useNeighbours, useSayers } from '../../queries/features';
-import { useEncoded } from '../../queries/scores';
+import { useTokenizer, useTokenizerInfo } from '../../queries/tokenizer';
 import { useApp } from '../../state/store';
 import { errorText, isAbort } from '../../state/activity';
-import { formatScore, showToken } from '../common/format';
+import { formatScore } from '../common/format';
+import { TokenText } from '../common/TokenText';
 import { toCsv } from './toCsv';
 import { download } from '../common/download';
 
@@ -17,6 +18,7 @@ export function NeighboursPanel({ vindex, detail }: { vindex: OpenedVindex; deta
   const [scope, setScope] = useState<'layer' | 'all'>('layer');
   const [run, setRun] = useState(false);
   const n = useNeighbours(vindex.location.key, detail.layer, detail.feature, vector, scope, 15, run);
+  const info = useTokenizerInfo(vindex);
   return (
     <section className="panel" aria-label="Neighbours">
       <h3>Neighbours</h3>
@@ -32,7 +34,8 @@ export function NeighboursPanel({ vindex, detail }: { vindex: OpenedVindex; deta
         <button type="button" onClick={() => setRun(true)} disabled={n.isFetching}>Find neighbours</button>
         {n.data && (
           <button type="button" onClick={() => download(`L${detail.layer}-F${detail.feature}-neighbours.csv`,
-            toCsv(['layer', 'feature', 'cosine', 'top'], n.data.map((x) => [x.layer, x.feature, x.cosine, x.top]), { source: vindex.location.src, vector, scope }), 'text/csv')}>
+            toCsv(['layer', 'feature', 'cosine', 'top', 'top_id', 'top_raw'], n.data.map((x) => [x.layer, x.feature, x.cosine, x.top?.text ?? null, x.top?.id ?? null, x.top?.raw ?? null]),
+              { source: vindex.location.src, commit: vindex.location.hub?.sha ?? null, tokenizer: info?.provenance ?? null, vector, scope }), 'text/csv')}>
             CSV
           </button>
         )}
@@ -44,7 +47,7 @@ export function NeighboursPanel({ vindex, detail }: { vindex: OpenedVindex; deta
           <tbody>
             {n.data.map((x) => (
               <tr key={`${x.layer}:${x.feature}`} className="clickable" tabIndex={0} onClick={() => open(x.layer, x.feature)} onKeyDown={(e) => e.key === 'Enter' && open(x.layer, x.feature)}>
-                <td className="num">{x.layer}</td><td className="num">{x.feature}</td><td className="num">{formatScore(x.cosine)}</td><td>{x.top ? showToken(x.top) : ''}</td>
+                <td className="num">{x.layer}</td><td className="num">{x.feature}</td><td className="num">{formatScore(x.cosine)}</td><td>{x.top ? <TokenText token={x.top} /> : ''}</td>
               </tr>
             ))}
           </tbody>
@@ -54,36 +57,48 @@ export function NeighboursPanel({ vindex, detail }: { vindex: OpenedVindex; deta
   );
 }
 
-/** Which features say a token: every feature whose stored outputs list it, by logit. */
+/** Which features say a word: every feature whose stored outputs list any single-token spelling of it (or an #id). */
 export function SayersPanel({ vindex }: { vindex: OpenedVindex }) {
   const [text, setText] = useState('');
   const [q, setQ] = useState('');
-  const enc = useEncoded(vindex, q);
-  const tokenId = enc.data?.tokens[0]?.id ?? null;
-  const s = useSayers(vindex.location.key, tokenId);
+  useTokenizer(vindex);
+  const s = useSayers(vindex.location.key, q);
   if (vindex.downMeta.kind !== 'dmet' && vindex.downMeta.kind !== 'jsonl') return null;
   return (
     <section className="panel" aria-label="Features that say a token">
       <h3>Which features say this token</h3>
-      <form className="row" onSubmit={(e) => { e.preventDefault(); setQ(text.trim()); }}>
+      <form className="row" onSubmit={(e) => { e.preventDefault(); setQ(text); }}>
         <input type="text" aria-label="Token to find" value={text} onChange={(e) => setText(e.target.value)} placeholder="a word or #id" />
         <button type="submit">Find</button>
       </form>
-      {(enc.error || s.error) && !isAbort(enc.error ?? s.error) && <div role="alert" className="alert">{errorText(enc.error ?? s.error)}</div>}
-      {enc.data && enc.data.tokens.length > 1 && <p className="muted">Using the first token, “{enc.data.tokens[0].text}”.</p>}
+      {s.error && !isAbort(s.error) && <div role="alert" className="alert">{errorText(s.error)}</div>}
       {s.data && (
+        <p className="muted" aria-label="Spellings searched">
+          Searched{' '}
+          {s.data.searched.map((v, i) => (
+            <span key={v.token.id}>
+              {i > 0 && ', '}
+              <TokenText token={v.token} showId /> ({v.count} {v.count === 1 ? 'feature' : 'features'})
+            </span>
+          ))}
+          {s.data.searched.length === 0 && 'no single-token spelling'}
+          {s.data.notSingle.length > 0 && `; not one token: ${s.data.notSingle.map((x) => JSON.stringify(x)).join(', ')}`}.
+        </p>
+      )}
+      {s.data && s.data.sayers.length > 0 && (
         <table aria-label="Features that say the token">
-          <thead><tr><th className="num">Layer</th><th className="num">Feature</th><th className="num">Logit</th><th className="num">Rank in outputs</th></tr></thead>
+          <thead><tr><th className="num">Layer</th><th className="num">Feature</th><th className="num">Logit</th><th className="num">Rank in outputs</th><th>Matched</th></tr></thead>
           <tbody>
-            {s.data.slice(0, 100).map((x) => (
-              <tr key={`${x.layer}:${x.feature}`} className="clickable" tabIndex={0} onClick={() => open(x.layer, x.feature)} onKeyDown={(e) => e.key === 'Enter' && open(x.layer, x.feature)}>
+            {s.data.sayers.slice(0, 100).map((x) => (
+              <tr key={`${x.layer}:${x.feature}:${x.token.id}`} className="clickable" tabIndex={0} onClick={() => open(x.layer, x.feature)} onKeyDown={(e) => e.key === 'Enter' && open(x.layer, x.feature)}>
                 <td className="num">{x.layer}</td><td className="num">{x.feature}</td><td className="num">{formatScore(x.logit)}</td><td className="num">{x.rank + 1}</td>
+                <td><TokenText token={x.token} showId /></td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      {s.data && s.data.length === 0 && <p>No feature lists this token among its stored outputs.</p>}
+      {s.data && s.data.sayers.length === 0 && <p>No feature lists {s.data.searched.length > 1 ? 'any of these tokens' : 'this token'} among its stored outputs.</p>}
     </section>
   );
 }

@@ -6,6 +6,7 @@ import { InfoTable } from './InfoTable';
 import { MoeSummaryTable } from './MoeSummaryTable';
 import { Vindex3Overview } from './Vindex3Overview';
 import { generationLabel, unitWord, viewUnavailable } from './semantics';
+import { TokenizerName } from '../common/TokenizerName';
 
 function featuresSummary(v: OpenedVindex): string {
   const counts = v.description.layers.map((l) => l.numFeatures);
@@ -102,7 +103,7 @@ export function Overview({ vindex }: { vindex: OpenedVindex }) {
             <dt>Extract level</dt>
             <dd>{d.extractLevel ?? 'browse (default)'}</dd>
             <dt>Tokenizer</dt>
-            <dd>{vindex.tokenizer.label}</dd>
+            <dd><TokenizerName vindex={vindex} /></dd>
             <dt>{d.featureKind === 'direction' ? 'Direction outputs' : 'Feature outputs'}</dt>
             <dd>{vindex.downMeta.note ?? `down_meta (${vindex.downMeta.kind}, top ${vindex.downMeta.topK ?? '?'})`}</dd>
             <dt>Labels</dt>

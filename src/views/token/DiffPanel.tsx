@@ -2,7 +2,8 @@ import { useMemo } from 'react';
 import type { OpenedVindex } from '../../engine/types';
 import type { Metric, Rank } from '../../state/permalink';
 import type { ScoreGrid } from '../../queries/scores';
-import { useQueryScores, GridView, exportMeta } from './QueryPanel';
+import { useQueryScores, GridView, exportMeta, tokenizerProvenance } from './QueryPanel';
+import { useTokenizerInfo } from '../../queries/tokenizer';
 
 /** Element-wise A − B of two score grids (a layer is present only when both are). */
 export function diffGrid(a: ScoreGrid, b: ScoreGrid): ScoreGrid {
@@ -27,8 +28,9 @@ export function DiffPanel(props: { vindex: OpenedVindex; a: string; b: string; m
   const { vindex, a, b, metric, rank } = props;
   const A = useQueryScores(vindex, a, metric);
   const B = useQueryScores(vindex, b, metric);
+  const info = useTokenizerInfo(vindex);
   const grid = useMemo(() => (A.scores.data && B.scores.data ? diffGrid(A.scores.data, B.scores.data) : null), [A.scores.data, B.scores.data]);
-  if (!grid || !A.ids || !B.ids) return null;
+  if (!grid || !A.tokens || !B.tokens) return null;
   const q = `${a} − ${b}`;
   return (
     <section className="panel" aria-label="Difference A − B" style={{ marginTop: 16 }}>
@@ -36,7 +38,7 @@ export function DiffPanel(props: { vindex: OpenedVindex; a: string; b: string; m
         Difference: “{a}” − “{b}”
       </h3>
       <GridView vindex={vindex} grid={grid} title={`${metric} score difference ${q}`} rank={rank} tableName="Top features (A − B)"
-        meta={exportMeta(vindex, q, [...A.ids, ...B.ids], metric, rank)} stem={`diff-${metric}`} />
+        meta={exportMeta(vindex, q, [...A.tokens, ...B.tokens], metric, rank, `${tokenizerProvenance(a, info)} / ${tokenizerProvenance(b, info)}`)} stem={`diff-${metric}`} />
     </section>
   );
 }

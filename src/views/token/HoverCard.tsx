@@ -2,7 +2,8 @@ import type { CSSProperties } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { engine } from '../../queries/engine';
 import { keys } from '../../queries/keys';
-import { formatScore, distinctTexts } from '../common/format';
+import { formatScore } from '../common/format';
+import { TokenList } from '../common/TokenText';
 
 /** Tooltip for a heatmap cell: layer, feature, score and (from down_meta) its top output tokens. */
 export function HoverCard(props: { vindexKey: string; layer: number; feature: number; score: number | undefined; style: CSSProperties }) {
@@ -22,7 +23,7 @@ export function HoverCard(props: { vindexKey: string; layer: number; feature: nu
         </strong>{' '}
         score {score === undefined ? 'not scored' : formatScore(score)}
       </div>
-      {tokens.length > 0 && <div>says: {distinctTexts(tokens.map((t) => t.text), 6).join(', ')}</div>}
+      {tokens.length > 0 && <div>says: <TokenList tokens={tokens} max={6} /></div>}
     </div>
   );
 }

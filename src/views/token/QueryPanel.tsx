@@ -1,5 +1,5 @@
 import { useMemo, useRef, useState } from 'react';
-import type { OpenedVindex } from '../../engine/types';
+import type { OpenedVindex, TokenRef, TokenizerInfo } from '../../engine/types';
 import type { Metric, Rank } from '../../state/permalink';
 import { useApp } from '../../state/store';
 import { useEncoded, useScores, type ScoreGrid } from '../../queries/scores';
@@ -10,7 +10,10 @@ import { LayerMaxChart } from './LayerMaxChart';
 import { TopFeatures } from './TopFeatures';
 import { ExportMenu } from './ExportMenu';
 import { colourScale } from './heatmapPaint';
-import { formatBytes, showToken } from '../common/format';
+import { formatBytes } from '../common/format';
+import { TokenText } from '../common/TokenText';
+import { useTokenizerInfo } from '../../queries/tokenizer';
+import { parseQuery } from '../../format/queryText';
 import type { ExportMeta } from './exporters';
 import { ExpertFilter, expertGroups, expertWindow, topKInWindow } from './experts';
 import { exportUnits, unitWord } from '../overview/semantics';
@@ -18,14 +21,23 @@ import { exportUnits, unitWord } from '../overview/semantics';
 /** Scores of a query, streamed: the tokens, heatmap, per-layer max, top features and exports. */
 export function useQueryScores(vindex: OpenedVindex, q: string, metric: Metric) {
   const encoded = useEncoded(vindex, q);
-  const ids = encoded.data ? encoded.data.tokens.map((t) => t.id) : null;
+  const tokens = encoded.data ? encoded.data.tokens : null;
+  const ids = tokens ? tokens.map((t) => t.id) : null;
   const scores = useScores(vindex, ids && ids.length ? ids : null, metric, `Scoring “${q}” (${metric})`);
-  return { encoded, ids, scores };
+  return { encoded, ids, tokens, scores };
 }
 
-/** Export provenance for a query. */
-export function exportMeta(vindex: OpenedVindex, q: string, ids: number[], metric: Metric, rank: Rank): ExportMeta {
-  return { source: vindex.location.src ?? vindex.location.label, commit: vindex.location.hub?.sha ?? null, query: q, tokenIds: ids, metric, rank, units: exportUnits(vindex.description) };
+/** Export provenance for a query: source and commit, the query, its token ids and raw strings, the tokenizer, and units. */
+export function exportMeta(vindex: OpenedVindex, q: string, tokens: TokenRef[], metric: Metric, rank: Rank, tokenizer: string): ExportMeta {
+  return {
+    source: vindex.location.src ?? vindex.location.label, commit: vindex.location.hub?.sha ?? null, query: q,
+    tokenIds: tokens.map((t) => t.id), tokens: tokens.map((t) => t.raw), tokenizer, metric, rank, units: exportUnits(vindex.description),
+  };
+}
+
+/** What exports record as tokenizer=: the tokenizer's provenance, or "ids" for an id query. */
+export function tokenizerProvenance(q: string, info: TokenizerInfo | null): string {
+  return parseQuery(q).kind === 'ids' ? 'ids (no tokenizer needed)' : info?.provenance ?? 'unknown';
 }
 
 /** Shows one scored grid: heatmap, legend, per-layer chart, table and exports. */
@@ -83,7 +95,8 @@ export function GridView(props: {
 /** One query's panel. */
 export function QueryPanel(props: { vindex: OpenedVindex; q: string; metric: Metric; rank: Rank; tableName: string; colourMax?: number }) {
   const { vindex, q, metric, rank, tableName, colourMax } = props;
-  const { encoded, ids, scores } = useQueryScores(vindex, q, metric);
+  const { encoded, ids, tokens, scores } = useQueryScores(vindex, q, metric);
+  const info = useTokenizerInfo(vindex);
   const err = encoded.error ?? scores.error;
   const errMsg = err && !isAbort(err) ? errorText(err) : null;
   return (
@@ -91,19 +104,20 @@ export function QueryPanel(props: { vindex: OpenedVindex; q: string; metric: Met
       <div className="tokens" aria-label="Query tokens">
         Tokens:{' '}
         {encoded.data?.tokens.map((t, i) => (
-          <span className="token-chip" key={i} title={`id ${t.id}`}>
-            {showToken(t.text)} <span className="muted">#{t.id}</span>
+          <span className="token-chip" key={i}>
+            <TokenText token={t} showId />
           </span>
         ))}
         {encoded.data && <span className="muted">({encoded.data.tokenizer})</span>}
+        {encoded.error && isAbort(encoded.error) && <span>Cancelled: press Score to try again.</span>}
         {encoded.data && encoded.data.skipped.length > 0 && (
           <span role="alert">ids ≥ vocabulary size {vindex.description.vocabSize} skipped: {encoded.data.skipped.map((i) => `#${i}`).join(', ')}</span>
         )}
       </div>
       {errMsg && <div role="alert" className="alert">{errMsg}</div>}
-      {scores.data && ids && (
+      {scores.data && ids && tokens && (
         <GridView vindex={vindex} grid={scores.data} title={`${metric} scores for “${q}”`} rank={rank} tableName={tableName}
-          meta={exportMeta(vindex, q, ids, metric, rank)} stem={`${q.replace(/[^\w-]+/g, '_').slice(0, 40) || 'query'}-${metric}`} colourMax={colourMax} />
+          meta={exportMeta(vindex, q, tokens, metric, rank, tokenizerProvenance(q, info))} stem={`${q.replace(/[^\w-]+/g, '_').slice(0, 40) || 'query'}-${metric}`} colourMax={colourMax} />
       )}
     </section>
   );

@@ -8,6 +8,8 @@ import { DiffPanel } from './DiffPanel';
 import { useVindexB } from '../../queries/compare';
 import { CompareTokenPanels } from '../compare/CompareTokenPanels';
 import { SIGN_NOTE } from '../overview/semantics';
+import { QueryInput } from './QueryInput';
+import { TokenizerNote } from '../common/TokenizerName';
 
 /** The token view: query box(es), metric and rank, heatmaps and top features, optional A − B compare. */
 export function TokenView({ vindex }: { vindex: OpenedVindex }) {
@@ -27,20 +29,15 @@ export function TokenView({ vindex }: { vindex: OpenedVindex }) {
         onSubmit={(e) => {
           e.preventDefault();
           // Pressing Score again after a cancel or an error retries: the same key would otherwise stay failed.
-          void client.refetchQueries({ type: 'active', predicate: (x) => x.state.status === 'error' && (x.queryKey[0] === 'scores' || x.queryKey[0] === 'encode') });
-          useApp.getState().setQuery(text.trim());
-          useApp.getState().setQuery2(comparing ? text2.trim() : '');
+          void client.refetchQueries({ type: 'active', predicate: (x) => x.state.status === 'error' && ['scores', 'encode', 'tokenizer'].includes(String(x.queryKey[0])) });
+          // Spaces are kept: " Paris" is the space-prefixed token, "Paris" another one.
+          useApp.getState().setQuery(text.trim() ? text : '');
+          useApp.getState().setQuery2(comparing && text2.trim() ? text2 : '');
         }}
       >
-        <label>
-          Query{' '}
-          <input type="text" aria-label="Query" value={text} onChange={(e) => setText(e.target.value)} placeholder="a word, or #123 / #1,#2" spellCheck={false} />
-        </label>
+        <QueryInput vindex={vindex} caption="Query" label="Query" value={text} onChange={setText} placeholder="a word, or #123 / #1,#2" submitted={q} />
         {comparing && (
-          <label>
-            vs{' '}
-            <input type="text" aria-label="Compare with" value={text2} onChange={(e) => setText2(e.target.value)} placeholder="second query" spellCheck={false} />
-          </label>
+          <QueryInput vindex={vindex} caption="vs" label="Compare with" value={text2} onChange={setText2} placeholder="second query" submitted={q2} />
         )}
         <button type="submit">Score</button>
         <label>
@@ -77,7 +74,7 @@ export function TokenView({ vindex }: { vindex: OpenedVindex }) {
       )}
       <p className="muted">
         Several tokens make one query vector: the mean of their embedding rows (LarQL's entity semantics), times embed_scale
-        ({vindex.description.embedScale}). Text is encoded without special tokens by the {vindex.tokenizer.label}.
+        ({vindex.description.embedScale}). <TokenizerNote vindex={vindex} />
       </p>
       {q ? (
         <div className={q2 ? 'panels' : ''}>
@@ -89,7 +86,7 @@ export function TokenView({ vindex }: { vindex: OpenedVindex }) {
           {q2 && <QueryPanel vindex={vindex} q={q2} metric={metric} rank={rank} tableName="Top features (B)" />}
         </div>
       ) : (
-        <p>Type a word (try “Paris” on the demo) or token ids such as #12, then press Score.</p>
+        <p>Type a word (a leading space is part of the word's token: try “ Paris” and “Paris”) or token ids such as #12, then press Score.</p>
       )}
       {q && q2 && <DiffPanel vindex={vindex} a={q} b={q2} metric={metric} rank={rank} />}
     </div>

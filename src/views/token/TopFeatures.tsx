@@ -2,7 +2,8 @@ import { useQuery } from '@tanstack/react-query';
 import type { TopKHit } from '../../compute/topK';
 import { engine } from '../../queries/engine';
 import { keys } from '../../queries/keys';
-import { formatScore, distinctTexts } from '../common/format';
+import { formatScore } from '../common/format';
+import { TokenList } from '../common/TokenText';
 
 function Extra({ vindexKey, layer, feature }: { vindexKey: string; layer: number; feature: number }) {
   const q = useQuery({
@@ -14,7 +15,7 @@ function Extra({ vindexKey, layer, feature }: { vindexKey: string; layer: number
   const tokens = q.data?.outputs?.tokens ?? [];
   return (
     <>
-      <td>{distinctTexts(tokens.map((t) => t.text), 5).join(', ')}</td>
+      <td><TokenList tokens={tokens} max={5} /></td>
       <td>{q.data?.label ? `${q.data.label.text} (${q.data.label.source})` : ''}</td>
     </>
   );

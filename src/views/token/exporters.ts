@@ -4,12 +4,21 @@ export interface ExportMeta {
   commit: string | null;
   query: string;
   tokenIds: number[];
+  /** The raw vocabulary strings of tokenIds ("ĠParis"), so a file says exactly which tokens were scored. */
+  tokens: (string | null)[];
+  /** Which tokenizer encoded the query: "vindex:tokenizer.json", "<repo>@<sha>", "none" or "ids". */
+  tokenizer: string;
   metric: string;
   rank: string;
   /** What the rows are: neurons, or SVD directions with arbitrary signs (said in every export). */
   units?: string;
   /** A filter applied to the top features (e.g. one MoE expert), when one is. */
   filter?: string;
+}
+
+/** JSON in plain ASCII: other characters as \uXXXX escapes, so raw tokens ("ĠParis") survive ASCII-only headers. */
+export function asciiJson(v: unknown): string {
+  return JSON.stringify(v).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** A score grid padded to L × maxF, NaN where a layer has fewer features or was not scored. */
@@ -21,7 +30,8 @@ export function denseGrid(grid: (Float32Array | null)[], maxF: number): Float32A
 
 function metaLines(meta: ExportMeta): string {
   return Object.entries(meta)
-    .map(([k, v]) => `# ${k}: ${Array.isArray(v) ? v.join(' ') : v ?? ''}`)
+    // token strings may hold spaces or commas, so they are written as JSON
+    .map(([k, v]) => `# ${k}: ${k === 'tokens' ? JSON.stringify(v) : Array.isArray(v) ? v.join(' ') : v ?? ''}`)
     .join('\n');
 }
 
@@ -41,8 +51,7 @@ export function scoresCsv(grid: (Float32Array | null)[], maxF: number, meta: Exp
  */
 export function scoresNpy(grid: (Float32Array | null)[], maxF: number, meta: ExportMeta): Uint8Array {
   const data = denseGrid(grid, maxF);
-  const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (${grid.length}, ${maxF}), } # ${JSON.stringify(meta).replace(/\n/g, ' ')}`;
-  const ascii = dict.replace(/[^\x20-\x7e]/g, '?'); // the header must be ASCII
+  const ascii = `{'descr': '<f4', 'fortran_order': False, 'shape': (${grid.length}, ${maxF}), } # ${asciiJson(meta)}`; // the header must be ASCII
   const pre = 10;
   const total = Math.ceil((pre + ascii.length + 1) / 64) * 64;
   const header = ascii + ' '.repeat(total - pre - ascii.length - 1) + '\n';
@@ -85,7 +94,7 @@ function crc32(bytes: Uint8Array): number {
  * cannot add metadata, and this is one small chunk, so it is written here rather than pulling a PNG library.
  */
 export function pngWithText(png: Uint8Array, meta: ExportMeta): Uint8Array {
-  const text = new TextEncoder().encode(`vindex-explorer\0${JSON.stringify(meta).replace(/[^\x20-\x7e]/g, '?')}`);
+  const text = new TextEncoder().encode(`vindex-explorer\0${asciiJson(meta)}`);
   const chunk = new Uint8Array(12 + text.length);
   const dv = new DataView(chunk.buffer);
   dv.setUint32(0, text.length);

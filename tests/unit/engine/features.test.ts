@@ -8,7 +8,7 @@ import type { EngineApi } from '../../../src/engine/api';
 import type { DescribeOptions } from '../../../src/engine/featureTypes';
 import {
   VALID, cosine, dot, embeddingRows, expectClose, expectRanking, expected, layerRows, makeFixtures, noProgress, norm,
-  num, openFixture, opId, parseDmet, parseJsonl, raw, vocabTexts, type ParsedDmet,
+  num, openFixture, opId, parseDmet, parseJsonl, raw, vocabRaw, vocabTexts, type ParsedDmet,
 } from './helpers';
 
 beforeAll(() => makeFixtures());
@@ -20,22 +20,24 @@ const DMET_FIXTURES = VALID.filter((n) => {
 const NO_META = ['dmet-empty', 'dmet-garbage', 'dmet-headerless', 'larql-v1', 'dmet-doc-records', 'dmet-truncated'] as const;
 
 /** The stored outputs of every feature as this test reads them: [layer][feature] → entries or null. */
-function storedOutputs(name: string): { records: ({ id: number; logit: number; text: string }[] | null)[][]; cScores: (number | null)[][] } {
+type Stored = { id: number; logit: number; text: string; raw: string | null };
+function storedOutputs(name: string): { records: (Stored[] | null)[][]; cScores: (number | null)[][] } {
   const e = expected(name);
   const texts = e.tokenizer ? vocabTexts(name) : null;
+  const raws = e.tokenizer ? vocabRaw(name) : null;
   const text = (id: number) => (texts ? texts[id] : `#${id}`);
   const dm = e.down_meta!;
-  const records: ({ id: number; logit: number; text: string }[] | null)[][] = e.features_per_layer.map((n) => new Array(n).fill(null));
+  const records: (Stored[] | null)[][] = e.features_per_layer.map((n) => new Array(n).fill(null));
   const cScores: (number | null)[][] = e.features_per_layer.map((n) => new Array(n).fill(null));
   if (dm.format === 'jsonl') {
     for (const r of parseJsonl(new TextDecoder().decode(raw(name, dm.file)))) {
-      records[r.l][r.f] = r.k.map((k) => ({ id: k.i, logit: k.s, text: k.t }));
+      records[r.l][r.f] = r.k.map((k) => ({ id: k.i, logit: k.s, text: k.t, raw: null }));
       cScores[r.l][r.f] = r.c;
     }
   } else if (dm.format === 'dmet') {
     const p = parseDmet(raw(name, dm.file));
     p.layers.forEach((recs, l) => recs.forEach((r, f) => {
-      records[l][f] = r ? r.map((x) => ({ ...x, text: text(x.id) })) : null;
+      records[l][f] = r ? r.map((x) => ({ ...x, text: text(x.id), raw: raws ? raws[x.id] : null })) : null;
       cScores[l][f] = p.cScores[l][f];
     }));
   }
@@ -132,7 +134,7 @@ describe('down_meta: stored outputs', () => {
     expect(opened.downMeta).toMatchObject({ kind: 'jsonl', topK: dm.top_k });
     for (const r of dm.records) {
       const [out] = await engine.tokenOutputs(key, r.l, [r.f]);
-      expect(out.tokens).toEqual(r.k.map((k) => ({ id: k.i, logit: k.s, text: k.t })));
+      expect(out.tokens).toEqual(r.k.map((k) => ({ id: k.i, logit: k.s, text: k.t, raw: null })));
       expect(out.tokens[0].text).toBe(`tok${r.i}`);
       expect(out.cScore).toBe(r.c);
     }
@@ -156,7 +158,7 @@ describe('down_meta: stored outputs', () => {
     expect(d.outputsNote).toBe(opened.downMeta.note);
     expect(await engine.tokenOutputs(key, 0, [0, 1])).toEqual([{ feature: 0, tokens: [], cScore: null }, { feature: 1, tokens: [], cScore: null }]);
     // nothing to search or describe: both say why
-    await expect(engine.sayers(key, opId('say'), 3, noProgress)).rejects.toThrow(dm ? /down_meta\.bin/ : /down_meta/);
+    await expect(engine.sayers(key, opId('say'), '#3', noProgress)).rejects.toThrow(dm ? /down_meta\.bin/ : /down_meta/);
     await expect(engine.describe(key, opId('desc'), [3], { perLayer: 5, minScore: 0, cleanAt: 20, moderateAt: 10 }, noProgress)).rejects.toThrow(/down_meta/);
   });
 });
@@ -266,7 +268,7 @@ describe('neighbours: cosine of gate or down rows', () => {
     const { engine, key } = await openFixture('larql-v2-f32');
     const got = await engine.neighbours(key, opId('nb'), { layer: 2, feature: 3, vector: 'down', scope: 'all', k: 8 }, noProgress);
     expect(got.length).toBe(8);
-    for (const n of got) expect(n.top).toBe(records[n.layer][n.feature] ? texts[records[n.layer][n.feature]![0].id] : null);
+    for (const n of got) expect(n.top?.text ?? null).toBe(records[n.layer][n.feature] ? texts[records[n.layer][n.feature]![0].id] : null);
   });
 });
 
@@ -283,8 +285,9 @@ describe('sayers: which features list a token', () => {
         if (x.id === t) want.push({ layer, feature, logit: Math.fround(x.logit), rank });
       })));
       want.sort((a, b) => b.logit - a.logit || a.layer - b.layer || a.feature - b.feature);
-      const got = await engine.sayers(key, opId('say'), t, noProgress);
-      expect(got, `${name} token ${t}`).toEqual(want);
+      const got = await engine.sayers(key, opId('say'), `#${t}`, noProgress);
+      expect(got.searched.map((x) => [x.spelling, x.token.id, x.count]), `${name} token ${t}`).toEqual([[`#${t}`, t, want.length]]);
+      expect(got.sayers.map(({ token, ...x }) => (expect(token.id).toBe(t), x)), `${name} token ${t}`).toEqual(want);
       found += want.length;
     }
     expect(found).toBeGreaterThan(0);
@@ -321,15 +324,16 @@ function referenceDescribe(ids: number[], opts: DescribeOptions) {
   const excluded: string[] = [];
   for (const h of hits) {
     const r = records[h.layer][h.feature];
-    const top = r ? texts[r[0].id] : '';
+    const exact = r ? texts[r[0].id] : '';
+    const top = exact.trim();
     if (!top || !content(top) || top.toLowerCase() === entity) {
       excluded.push(top);
       continue;
     }
     const k = top.toLowerCase();
     const prev = merged.get(k);
-    if (!prev) merged.set(k, { token: top, ...h, band: bandOf(h.layer), also: [] });
-    else if (h.score > prev.score) merged.set(k, { token: top, ...h, band: bandOf(h.layer), also: [...prev.also, { layer: prev.layer, feature: prev.feature, score: prev.score }] });
+    if (!prev) merged.set(k, { token: exact, ...h, band: bandOf(h.layer), also: [] });
+    else if (h.score > prev.score) merged.set(k, { token: exact, ...h, band: bandOf(h.layer), also: [...prev.also, { layer: prev.layer, feature: prev.feature, score: prev.score }] });
     else prev.also.push(h);
   }
   const edges = [...merged.values()].sort((a, b) => b.score - a.score || a.layer - b.layer || a.feature - b.feature);
@@ -343,10 +347,10 @@ describe('describe (LarQL DESCRIBE, server flavour)', () => {
     const want = referenceDescribe(ids, opts);
     const got = await engine.describe(key, opId('desc'), ids, opts, noProgress);
     const byPlace = (xs: { layer: number; feature: number }[]) => xs.map((x) => `${x.layer}:${x.feature}`).sort();
-    expect(got.edges.map((x) => [x.token, x.layer, x.feature, x.band])).toEqual(want.edges.map((x) => [x.token, x.layer, x.feature, x.band]));
+    expect(got.edges.map((x) => [x.token.text, x.layer, x.feature, x.band])).toEqual(want.edges.map((x) => [x.token, x.layer, x.feature, x.band]));
     got.edges.forEach((x, i) => {
       expect(x.score).toBeCloseTo(want.edges[i].score, 4);
-      expect(byPlace(x.also), x.token).toEqual(byPlace(want.edges[i].also));
+      expect(byPlace(x.also), x.token.text).toEqual(byPlace(want.edges[i].also));
     });
     expect(got.signal).toBe(want.signal);
     expect(got.maxScore).toBeCloseTo(want.maxScore, 4);
@@ -362,7 +366,7 @@ describe('describe (LarQL DESCRIBE, server flavour)', () => {
     for (const h of want.hits) expect(h.score).toBeCloseTo(num(q.dot.scores[h.layer]![h.feature]), 9);
     // what a reader checks by hand: blue merges three places (best L2 F7), short tokens ("l", "f", "Fr") are
     // dropped, the +inf cell L1 F3 ranks last and so never displaces L1 F11 from layer 1's top 5
-    expect(want.edges.map((x) => x.token)).toEqual(['blue', 'king', 'red', 'France', 'Franc']);
+    expect(want.edges.map((x) => x.token.trim())).toEqual(['blue', 'king', 'red', 'France', 'Franc']);
     expect(want.edges[0]).toMatchObject({ layer: 2, feature: 7, band: 'knowledge' });
     expect(want.edges[0].also.map((x) => `${x.layer}:${x.feature}`).sort()).toEqual(['1:11', '3:1']);
     expect(want.excluded.sort()).toEqual(['Fr', 'f', 'l']);

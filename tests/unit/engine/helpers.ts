@@ -318,16 +318,24 @@ export function parseJsonl(text: string): JsonlRecord[] {
     .filter((o) => !('_header' in o));
 }
 
-/** Display strings of the larql-v2-f32 byte-level vocabulary: "Ġ" is a space, specials are '', trimmed. */
+/** Exact texts of the larql-v2-f32 byte-level vocabulary: "Ġ" is a space (kept), specials are ''. */
 export function vocabTexts(name: string): string[] {
-  const tok = JSON.parse(new TextDecoder().decode(raw(name, 'tokenizer.json'))) as {
+  const special = new Set(tokenizerJson(name).added_tokens.filter((t) => t.special).map((t) => t.id));
+  return vocabRaw(name).map((s, id) => (special.has(id) ? '' : s.replace(/Ġ/g, ' ')));
+}
+
+/** Raw vocabulary strings by id ("ĠParis"). */
+export function vocabRaw(name: string): string[] {
+  const out: string[] = [];
+  for (const [s, id] of Object.entries(tokenizerJson(name).model.vocab)) out[id] = s;
+  return out;
+}
+
+function tokenizerJson(name: string) {
+  return JSON.parse(new TextDecoder().decode(raw(name, 'tokenizer.json'))) as {
     model: { vocab: Record<string, number> };
     added_tokens: { id: number; special: boolean }[];
   };
-  const special = new Set(tok.added_tokens.filter((t) => t.special).map((t) => t.id));
-  const out: string[] = [];
-  for (const [s, id] of Object.entries(tok.model.vocab)) out[id] = special.has(id) ? '' : s.replace(/Ġ/g, ' ').trim();
-  return out;
 }
 
 // ---------------------------------------------------------------- comparisons

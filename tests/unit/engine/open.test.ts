@@ -131,23 +131,26 @@ describe('engine.open: description', () => {
 });
 
 describe('engine.encode / decode', () => {
-  it('larql-v2-f32: text queries give the expected ids (no special tokens), decoded texts trimmed', async () => {
+  it('larql-v2-f32: text queries keep their spaces and give the expected ids (no special tokens), texts exact', async () => {
     const e = expected('larql-v2-f32');
     const { engine, key } = await openFixture('larql-v2-f32');
-    // The query box trims its text (src/format/queryText.ts), so " Paris" (ĠParis, id 61) cannot be typed;
-    // only texts without outer whitespace are engine queries.
-    const typeable = e.tokenizer!.texts.filter((t) => t.text === t.text.trim());
-    expect(typeable.length).toBe(e.tokenizer!.texts.length - 1);
-    expect((await engine.encode(key, ' Paris')).tokens.map((x) => x.id)).toEqual([34]);
-    const texts = [...typeable, ...e.queries.filter((q) => q.text !== undefined).map((q) => ({ text: q.text!, ids: q.ids, tokens: null }))];
-    expect(texts.length).toBeGreaterThan(typeable.length);
+    // " Paris" is the Ġ token (61), not "Paris" (34): the query is tokenized exactly as typed
+    const spaced = e.tokenizer!.texts.find((t) => t.text === ' Paris')!;
+    expect(spaced.ids).toEqual([61]);
+    expect((await engine.encode(key, ' Paris')).tokens).toEqual([{ id: 61, text: ' Paris', raw: 'ĠParis' }]);
+    const texts = [...e.tokenizer!.texts, ...e.queries.filter((q) => q.text !== undefined).map((q) => ({ text: q.text!, ids: q.ids, tokens: null }))];
     for (const t of texts) {
       const enc = await engine.encode(key, t.text);
       expect(enc.tokens.map((x) => x.id), t.text).toEqual(t.ids);
       expect(enc.skipped).toEqual([]);
-      if (t.tokens) expect(enc.tokens.map((x) => x.text)).toEqual(t.tokens.map((s) => s.replace(/Ġ/g, ' ').trim()));
+      if (t.tokens) {
+        expect(enc.tokens.map((x) => x.raw)).toEqual(t.tokens);
+        expect(enc.tokens.map((x) => x.text)).toEqual(t.tokens.map((s) => s.replace(/Ġ/g, ' ')));
+      }
     }
-    expect(await engine.decode(key, [34, 61, 0])).toEqual(['Paris', 'Paris', '']);
+    expect(await engine.decode(key, [34, 61, 0])).toEqual([
+      { id: 34, text: 'Paris', raw: 'Paris' }, { id: 61, text: ' Paris', raw: 'ĠParis' }, { id: 0, text: '', raw: '<|endoftext|>' },
+    ]);
   });
 
   it('id queries: ids ≥ V are skipped and reported; no tokenizer → "#id"', async () => {

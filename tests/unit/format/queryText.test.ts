@@ -7,8 +7,10 @@ describe('parseQuery', () => {
     expect(parseQuery('#1,#2')).toEqual({ kind: 'ids', ids: [1, 2] });
     expect(parseQuery('  # 12 ,  #0007 #5, ')).toEqual({ kind: 'ids', ids: [12, 7, 5] });
   });
-  it('treats other input as text (trimmed) and blank as empty', () => {
-    expect(parseQuery(' Paris ')).toEqual({ kind: 'text', text: 'Paris' });
+  it('treats other input as text exactly as typed (spaces are part of tokens) and blank as empty', () => {
+    expect(parseQuery(' Paris')).toEqual({ kind: 'text', text: ' Paris' });
+    expect(parseQuery(' Paris ')).toEqual({ kind: 'text', text: ' Paris ' });
+    expect(parseQuery('Paris')).toEqual({ kind: 'text', text: 'Paris' });
     expect(parseQuery('capital #1')).toEqual({ kind: 'text', text: 'capital #1' });
     expect(parseQuery('   ')).toEqual({ kind: 'empty' });
   });

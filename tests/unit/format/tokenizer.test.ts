@@ -1,6 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { loadTokenizer } from '../../../src/format/tokenizer';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadTokenizer, checkTokenizerSize, MAX_TOKENIZER_BYTES } from '../../../src/format/tokenizer';
 import { VindexFormatError } from '../../../src/format/types';
 
 // A tiny byte-level BPE (GPT-2 style: space is the byte-level character "Ġ").
@@ -55,9 +57,10 @@ describe('loadTokenizer: byte-level BPE', () => {
     expect(new Tokenizer(JSON.parse(bpeJson), {}).encode('hello world').ids).toEqual([17, 12, 15, 16]);
   });
 
-  it('decodes one id, trimmed, skipping special tokens', () => {
-    expect(tok.decodeOne(15)).toBe('wor');
-    expect(tok.decodeOne(13)).toBe('w');
+  it('decodes one id exactly (a Ġ token keeps its leading space), skipping special tokens', () => {
+    expect(tok.decodeOne(15)).toBe(' wor');
+    expect(tok.decodeOne(13)).toBe(' w');
+    expect(tok.decodeOne(5)).toBe(' ');
     expect(tok.decodeOne(12)).toBe('hello');
     expect(tok.decodeOne(0)).toBe('');
     expect(tok.decodeOne(17)).toBe('');
@@ -93,10 +96,60 @@ describe('loadTokenizer: WordPiece', () => {
     expect(tok.encode('dog').ids).toEqual([1]);
   });
 
-  it('decodes single ids', () => {
-    expect(tok.decodeOne(5)).toBe('cat');
+  it('decodes single ids: a word-initial piece as a new word, a ## piece as a continuation', () => {
+    expect(tok.decodeOne(5)).toBe(' cat');
+    expect(tok.decodeOne(7)).toBe('ing');
     expect(tok.decodeOne(2)).toBe('');
     expect(tok.vocabSize).toBe(10);
+  });
+});
+
+// SentencePiece style (Llama 2, Gemma): "▁" marks a word start; the decoder drops the first token's space.
+//   vocab: ▁Paris = 3, Paris = 4 (a piece inside a word), ▁ = 5
+const spJson = JSON.stringify({
+  added_tokens: [special(0, '<unk>'), special(1, '<s>')],
+  normalizer: null,
+  pre_tokenizer: { type: 'Metaspace', replacement: '▁', prepend_scheme: 'always', split: true },
+  post_processor: null,
+  decoder: { type: 'Metaspace', replacement: '▁', prepend_scheme: 'always', split: true },
+  model: {
+    type: 'BPE', dropout: null, unk_token: '<unk>', continuing_subword_prefix: null, end_of_word_suffix: null, fuse_unk: true, byte_fallback: false,
+    vocab: { '<unk>': 0, '<s>': 1, '▁P': 2, '▁Paris': 3, Paris: 4, '▁': 5, P: 6, a: 7, r: 8, i: 9, s: 10, Pa: 11, Par: 12, Pari: 13, '▁Pa': 14, '▁Par': 15, '▁Pari': 16 },
+    merges: ['▁ P', 'P a', '▁P a', 'Pa r', '▁Pa r', 'Par i', '▁Par i', 'Pari s', '▁Pari s'],
+  },
+});
+
+describe('loadTokenizer: SentencePiece (Metaspace)', () => {
+  const tok = loadTokenizer(spJson);
+  it('decodes "▁Paris" with its space although the decoder strips a first token\'s space', () => {
+    expect(tok.encode('Paris').ids).toEqual([3]);
+    expect(tok.decodeOne(3)).toBe(' Paris');
+    expect(tok.decodeOne(4)).toBe('Paris');
+    expect(tok.tokenOf(3)).toBe('▁Paris');
+  });
+});
+
+describe('loadTokenizer: GPT-2 style fixture (ids confirmed by Python tokenizers)', () => {
+  const dir = join(import.meta.dirname, '../../fixtures/out/gpt2-bpe');
+  const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as {
+    texts: { text: string; ids: number[]; tokens: string[]; decoded: string[] }[];
+  };
+  const tok = loadTokenizer(readFileSync(join(dir, 'tokenizer.json'), 'utf8'));
+
+  it('keeps spaces: " Paris" is the Ġ token #6342, "Paris" #40313, as in GPT-2', () => {
+    expect(tok.encode(' Paris')).toEqual({ ids: [6342], tokens: ['ĠParis'] });
+    expect(tok.encode('Paris')).toEqual({ ids: [40313], tokens: ['Paris'] });
+    expect(tok.decodeOne(6342)).toBe(' Paris');
+    expect(tok.decodeOne(40313)).toBe('Paris');
+    expect(tok.vocabSize).toBe(50257);
+    expect(tok.modelType).toBe('BPE');
+  });
+
+  it('encodes and decodes every fixture text as the reference does', () => {
+    for (const t of expected.texts) {
+      expect(tok.encode(t.text), t.text).toEqual({ ids: t.ids, tokens: t.tokens });
+      expect(t.ids.map((id) => tok.decodeOne(id)), t.text).toEqual(t.decoded);
+    }
   });
 });
 
@@ -105,5 +158,24 @@ describe('loadTokenizer: bad files', () => {
     expect(() => loadTokenizer('{oops')).toThrow(VindexFormatError);
     expect(() => loadTokenizer('{oops')).toThrow(/^tokenizer\.json: not valid JSON/);
     expect(() => loadTokenizer('{"version":"1.0"}')).toThrow(/^tokenizer\.json: has no "model" section/);
+  });
+
+  it('says when an HTML page came instead of JSON, and names the file it was given', () => {
+    expect(() => loadTokenizer('<!DOCTYPE html><html><body>Sign in</body></html>', undefined, 'tokenizer.json of a/b@123'))
+      .toThrow(/^tokenizer\.json of a\/b@123: not valid JSON \(an HTML page, not JSON; .*starts with "<!DOCTYPE html><html><body>Sign in/);
+  });
+
+  it('refuses an unknown model type by name instead of loading it half-way', () => {
+    const mystery = { ...JSON.parse(bpeJson), model: { type: 'Mystery', vocab: bpeVocab } };
+    expect(() => loadTokenizer(JSON.stringify(mystery))).toThrow(/^tokenizer\.json: model type "Mystery" is not supported \(only BPE, WordPiece, Unigram\)/);
+    const untyped = { ...JSON.parse(bpeJson), model: { vocab: bpeVocab } };
+    expect(() => loadTokenizer(JSON.stringify(untyped))).toThrow(/model has no "type" and is not recognisable/);
+  });
+
+  it('refuses a tokenizer.json larger than the cap before parsing it', () => {
+    expect(() => checkTokenizerSize('tokenizer.json', MAX_TOKENIZER_BYTES + 1)).toThrow(
+      `tokenizer.json: ${MAX_TOKENIZER_BYTES + 1} bytes is larger than the ${MAX_TOKENIZER_BYTES} bytes a tokenizer.json may have here; not parsed`,
+    );
+    expect(() => checkTokenizerSize('tokenizer.json', MAX_TOKENIZER_BYTES)).not.toThrow();
   });
 });

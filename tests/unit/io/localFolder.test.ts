@@ -10,9 +10,10 @@ function file(path: string, size = 10, lastModified = 1000): File {
 }
 
 describe('locationFromFiles', () => {
-  it('builds a local location keyed by folder, index.json size and mtime', () => {
+  it('builds a local location keyed by folder, index.json size and mtime, and the pick', () => {
     const loc = locationFromFiles([file('my-vindex/gate_vectors.bin', 100), file('my-vindex/index.json', 42, 777), file('my-vindex/.cache/huggingface/x.metadata')]);
-    expect(loc).toMatchObject({ kind: 'local', key: 'local:my-vindex:42:777', src: null, label: 'my-vindex' });
+    expect(loc).toMatchObject({ kind: 'local', src: null, label: 'my-vindex' });
+    expect(loc.key).toMatch(/^local:my-vindex:42:777:\d+$/);
     expect(loc.files.map((f) => [f.name, f.size])).toEqual([['index.json', 42], ['gate_vectors.bin', 100]]);
     expect(loc.files[0].file).toBeInstanceOf(File);
   });
@@ -38,7 +39,15 @@ describe('locationFromFiles', () => {
 
   it('accepts loose files without folder paths', () => {
     const loc = locationFromFiles([file('index.json', 5, 9), file('gate_vectors.bin')]);
-    expect(loc.key).toBe('local:dropped files:5:9');
+    expect(loc.key).toMatch(/^local:dropped files:5:9:\d+$/);
+  });
+
+  it('gives a re-pick of the same folder a key of its own, so a changed file on disk gets a fresh session', () => {
+    const pick = () => locationFromFiles([file('v/index.json', 42, 777), file('v/gate_vectors.bin', 100, 1)]);
+    const a = pick();
+    const b = pick();
+    expect(a.key).not.toBe(b.key);
+    expect(a.key.split(':').slice(0, 4)).toEqual(b.key.split(':').slice(0, 4));
   });
 
   it('refuses two files with the same name', () => {

@@ -9,8 +9,19 @@ describe('permalink codec (contract v1)', () => {
     expect(problems).toEqual([]);
     expect(state).toEqual({
       src: 'hf:owner/name@abc', endpoint: 'http://127.0.0.1:9', view: 'feature', q: '#12,#40', q2: 'Berlin',
-      metric: 'dot', rank: 'signed', layer: 6, feature: 122, src2: null, endpoint2: null,
+      metric: 'dot', rank: 'signed', layer: 6, feature: 122, src2: null, endpoint2: null, tokenizer: null,
     });
+  });
+
+  it('keeps a query\'s leading space and a base-model tokenizer pinned to a commit', () => {
+    const sha = '0123456789abcdef0123456789abcdef01234567';
+    const s = { ...EMPTY_VIEW, src: 'hf:o/v@' + sha, view: 'token' as const, q: ' Paris', tokenizer: `tester/gpt2-base@${sha}` };
+    const text = encodePermalink(s);
+    expect(text).toBe(`?src=hf%3Ao%2Fv%40${sha}&view=token&q=+Paris&tokenizer=tester%2Fgpt2-base%40${sha}`);
+    expect(decodePermalink(text).state).toEqual(s);
+    const bad = decodePermalink('?tokenizer=tester/gpt2-base@main');
+    expect(bad.state.tokenizer).toBeNull();
+    expect(bad.problems.join('\n')).toMatch(/tokenizer=tester\/gpt2-base@main is not <owner>\/<name>@<40-hex commit>/);
   });
 
   it('applies the documented defaults: cos, signed for cos and abs for dot, overview', () => {

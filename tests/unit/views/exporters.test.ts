@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { scoresNpy, scoresCsv, topJson, pngWithText, denseGrid } from '../../../src/views/token/exporters';
 import { formatScore } from '../../../src/views/common/format';
 
-const meta = { source: 'demo', commit: null, query: 'Paris', tokenIds: [2376], metric: 'cos', rank: 'signed' };
+const meta = { source: 'demo', commit: null, query: ' Paris', tokenIds: [2376], tokens: ['ĠParis'], tokenizer: 'tester/gpt2-base@' + 'ab'.repeat(20), metric: 'cos', rank: 'signed' };
 const grid = [new Float32Array([1, -2, 3]), null, new Float32Array([0.5])];
 
 describe('exporters', () => {
@@ -14,7 +14,9 @@ describe('exporters', () => {
     const header = new TextDecoder().decode(npy.subarray(10, 10 + hlen));
     expect(header.startsWith("{'descr': '<f4', 'fortran_order': False, 'shape': (3, 3), }")).toBe(true);
     expect(header.endsWith('\n')).toBe(true);
-    expect(header).toContain('"query":"Paris"');
+    expect(header).toContain('"query":" Paris"');
+    // the raw token survives the ASCII-only header as a JSON escape (Ġ is U+0120)
+    expect(JSON.parse(header.slice(header.indexOf('# ') + 2))).toMatchObject({ tokens: ['ĠParis'], tokenIds: [2376] });
     const values = new Float32Array(npy.slice(10 + hlen).buffer);
     expect(Array.from(values.slice(0, 3))).toEqual([1, -2, 3]);
     expect(values.slice(3, 6).every(Number.isNaN)).toBe(true);
@@ -28,8 +30,10 @@ describe('exporters', () => {
 
   it('writes CSV with provenance comments and one row per layer', () => {
     const csv = scoresCsv(grid, 3, meta).trim().split('\n');
-    expect(csv).toContain('# query: Paris');
+    expect(csv).toContain('# query:  Paris');
     expect(csv).toContain('# tokenIds: 2376');
+    expect(csv).toContain('# tokens: ["ĠParis"]');
+    expect(csv).toContain(`# tokenizer: tester/gpt2-base@${'ab'.repeat(20)}`);
     expect(csv).toContain('layer,f0,f1,f2');
     expect(csv).toContain('0,1,-2,3');
     expect(csv).toContain('1,NaN,NaN,NaN');

@@ -1,0 +1,4 @@
+import { expose } from 'comlink';
+import { createTokenizerService } from '../src/engine/tokenizerService';
+
+expose(createTokenizerService());
