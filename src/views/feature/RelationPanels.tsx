@@ -57,6 +57,8 @@ export function NeighboursPanel({ vindex, detail }: { vindex: OpenedVindex; deta
   );
 }
 
+const MAX_SAYERS = 500;
+
 /** Which features say a word: every feature whose stored outputs list any single-token spelling of it (or an #id). */
 export function SayersPanel({ vindex }: { vindex: OpenedVindex }) {
   const [text, setText] = useState('');
@@ -89,7 +91,7 @@ export function SayersPanel({ vindex }: { vindex: OpenedVindex }) {
         <table aria-label="Features that say the token">
           <thead><tr><th className="num">Layer</th><th className="num">Feature</th><th className="num">Logit</th><th className="num">Rank in outputs</th><th>Matched</th></tr></thead>
           <tbody>
-            {s.data.sayers.slice(0, 100).map((x) => (
+            {s.data.sayers.slice(0, MAX_SAYERS).map((x) => (
               <tr key={`${x.layer}:${x.feature}:${x.token.id}`} className="clickable" tabIndex={0} onClick={() => open(x.layer, x.feature)} onKeyDown={(e) => e.key === 'Enter' && open(x.layer, x.feature)}>
                 <td className="num">{x.layer}</td><td className="num">{x.feature}</td><td className="num">{formatScore(x.logit)}</td><td className="num">{x.rank + 1}</td>
                 <td><TokenText token={x.token} showId /></td>
@@ -98,6 +100,7 @@ export function SayersPanel({ vindex }: { vindex: OpenedVindex }) {
           </tbody>
         </table>
       )}
+      {s.data && s.data.sayers.length > MAX_SAYERS && <p className="muted">The first {MAX_SAYERS} of {s.data.sayers.length}, by logit.</p>}
       {s.data && s.data.sayers.length === 0 && <p>No feature lists {s.data.searched.length > 1 ? 'any of these tokens' : 'this token'} among its stored outputs.</p>}
     </section>
   );
