@@ -3,7 +3,7 @@ import type { Session } from './session';
 import type { Sayer } from './featureTypes';
 import type { ProgressCallback } from './api';
 import type { SayersResult } from './types';
-import { tokenRefs } from './tokens';
+import { tokenRefs, withTokenizer } from './tokens';
 
 /** A compressed inverted index token id → (layer, feature, logit, rank) over all stored outputs. */
 interface Index {
@@ -95,10 +95,8 @@ export async function findSayers(
   if (parsed.kind === 'ids') {
     spelled = parsed.ids.map((id) => ({ spelling: `#${id}`, id }));
   } else {
-    const tok = await session.tokenizer.get(signal);
-    if (!tok) throw new Error(`${(await session.tokenizer.info()).label}: to search a word, a tokenizer is needed; search a token id such as #123`);
     spelled = [];
-    for (const v of await tok.variants(parsed.text)) {
+    for (const v of await withTokenizer(session, (tok) => tok.variants(parsed.text), signal)) {
       if (!v.token) notSingle.push(v.spelling);
       else if (!spelled.some((s) => s.id === v.token!.id)) spelled.push({ spelling: v.spelling, id: v.token.id });
     }

@@ -101,15 +101,21 @@ export class TokenizerClient {
     this.stop(named('AbortError', `${this.label}: closed`));
   }
 
-  private stop(reason: Error): void {
+  private stop(reason: Error, culprit?: (e: unknown) => void): void {
     if (this.stopped) return;
     this.stopped = reason;
     this.endpoint.terminate();
-    for (const fail of [...this.pending]) fail(reason);
+    // The call that overran gets the reason; the others, queued behind it, only lost their worker.
+    for (const fail of [...this.pending]) fail(fail === culprit || reason.name === 'AbortError' ? reason : this.stoppedError());
+  }
+
+  /** What a call on a stopped worker gets: worth one more try on a fresh worker (see TokenizerHolder.use). */
+  private stoppedError(): Error {
+    return named('TokenizerStoppedError', `${this.label}: the tokenizer worker was stopped (${this.stopped?.message ?? 'closed'})`);
   }
 
   private call<T>(what: string, budgetMs: number, run: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    if (this.stopped) return Promise.reject(this.stopped);
+    if (this.stopped) return Promise.reject(this.stoppedError());
     if (signal?.aborted) return Promise.reject(abortError(signal));
     return new Promise<T>((resolve, reject) => {
       const finish = () => {
@@ -125,7 +131,7 @@ export class TokenizerClient {
         const s = budgetMs >= 1000 ? `${budgetMs / 1000} s` : `${budgetMs} ms`;
         this.stop(named('TokenizerTimeoutError',
           `${this.label}: ${what} took longer than ${s}, so the tokenizer was stopped (a pre-tokenizer or normalizer ` +
-            'regex in it may backtrack catastrophically on this text). Try other text, or query token ids such as #123.'));
+            'regex in it may backtrack catastrophically on this text). Try other text, or query token ids such as #123.'), fail);
       }, budgetMs);
       // Cancelling a load stops its worker too: parsing cannot be interrupted otherwise.
       const onAbort = () => this.stop(abortError(signal));

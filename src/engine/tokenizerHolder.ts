@@ -5,7 +5,7 @@ import { openHubRepo } from '../io/hub';
 import { readWhole } from '../io/readWhole';
 import type { VindexDescription } from '../format/types';
 import { checkTokenizerSize } from '../format/tokenizer';
-import { TokenizerClient, spawnTokenizer, type TokenizerEndpoint } from './tokenizerClient';
+import { TokenizerClient, spawnTokenizer, DEFAULT_BUDGETS, type TokenizerBudgets, type TokenizerEndpoint } from './tokenizerClient';
 import { cachedTokenizer, storeTokenizer } from './tokenizerCache';
 import type { ProgressCallback } from './api';
 import type { TokenizerStatus, OverviewExtras, TokenizerInfo } from './types';
@@ -69,6 +69,7 @@ export class TokenizerHolder {
     private readonly extras: () => Promise<OverviewExtras>,
     pin: string | null = null,
     private readonly spawn: () => TokenizerEndpoint = spawnTokenizer,
+    private readonly budgets: TokenizerBudgets = DEFAULT_BUDGETS,
   ) {
     const pinned = this.own() ? null : parseTokenizerPin(pin);
     if (pinned && location.hub) {
@@ -148,13 +149,27 @@ export class TokenizerHolder {
     return loaded.client;
   }
 
+  /**
+   * Runs `work` with the tokenizer client; null when there is none. When the worker was stopped under
+   * it (another call overran its budget), the work is tried once more on a fresh worker.
+   */
+  async use<T>(work: (client: TokenizerClient) => Promise<T>, signal?: AbortSignal): Promise<T | null> {
+    for (let attempt = 0; ; attempt++) {
+      const client = await this.get(signal);
+      if (!client) return null;
+      try {
+        return await work(client);
+      } catch (e) {
+        if (attempt > 0 || (e as Error)?.name !== 'TokenizerStoppedError') throw e;
+      }
+    }
+  }
+
   /** Exact texts and raw strings of ids, cached; null without a tokenizer (or when it cannot be loaded). */
   async describe(ids: number[], signal?: AbortSignal): Promise<{ text: string; raw: string | null }[] | null> {
     const missing = [...new Set(ids.filter((id) => !this.refs.has(id)))];
     if (missing.length) {
-      const client = await this.get(signal).catch(() => null);
-      if (!client) return null;
-      const got = await client.describe(missing).catch(() => null);
+      const got = await this.use((c) => c.describe(missing), signal).catch(() => null);
       if (!got) return null;
       got.forEach((r) => this.refs.set(r.id, { text: r.text, raw: r.raw }));
     }
@@ -205,7 +220,7 @@ export class TokenizerHolder {
   }
 
   private async startClient(bytes: Uint8Array, config: string | undefined, label: string, signal: AbortSignal): Promise<Loaded> {
-    const client = new TokenizerClient(this.spawn(), label);
+    const client = new TokenizerClient(this.spawn(), label, this.budgets);
     try {
       const v = await client.load(bytes, config, signal);
       this.vocab = { size: v.vocabSize, type: v.modelType };

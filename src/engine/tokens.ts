@@ -1,15 +1,16 @@
 import { parseQuery } from '../format/queryText';
 import type { Session } from './session';
 import type { EncodedQuery, TokenRef, TokenSuggestion } from './types';
+import type { TokenizerClient } from './tokenizerClient';
 
-/** The tokenizer client for a text operation, or an error that says why there is none. */
-async function textTokenizer(session: Session) {
-  const tok = await session.tokenizer.get();
-  if (!tok) {
+/** Runs a text operation on the tokenizer, or throws an error that says why there is none. */
+export async function withTokenizer<T>(session: Session, work: (tok: TokenizerClient) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  const got = await session.tokenizer.use(async (tok) => ({ value: await work(tok) }), signal);
+  if (!got) {
     const info = await session.tokenizer.info();
     throw new Error(`Text needs a tokenizer and there is ${info.label.replace(/^no tokenizer: /, 'none: ')}`);
   }
-  return tok;
+  return got.value;
 }
 
 /** Turns a query into tokens: "#12,#40" directly, text (spaces kept) through the tokenizer, no special tokens. */
@@ -22,7 +23,7 @@ export async function encodeQuery(session: Session, q: string): Promise<EncodedQ
   if (parsed.kind === 'ids') {
     ids = parsed.ids;
   } else {
-    ids = (await (await textTokenizer(session)).encode(parsed.text)).ids;
+    ids = (await withTokenizer(session, (tok) => tok.encode(parsed.text))).ids;
     if (ids.length === 0) throw new Error(`The tokenizer maps ${JSON.stringify(parsed.text)} to no tokens`);
   }
   const kept = ids.filter((id) => id < V);
@@ -41,8 +42,7 @@ export async function tokenRefs(session: Session, ids: number[], signal?: AbortS
 /** Vocabulary tokens starting with `prefix` (both variants of a word), for the query box's autocomplete. */
 export async function suggestTokens(session: Session, prefix: string, limit: number): Promise<TokenSuggestion[]> {
   if (prefix.trim() === '') return [];
-  const tok = await session.tokenizer.get().catch(() => null);
-  if (!tok) return [];
+  const got = await session.tokenizer.use((tok) => tok.suggest(prefix, limit)).catch(() => null);
   const V = session.description.vocabSize;
-  return (await tok.suggest(prefix, limit)).filter((s) => s.id < V);
+  return (got ?? []).filter((s) => s.id < V);
 }

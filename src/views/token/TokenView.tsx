@@ -29,7 +29,9 @@ export function TokenView({ vindex }: { vindex: OpenedVindex }) {
         onSubmit={(e) => {
           e.preventDefault();
           // Pressing Score again after a cancel or an error retries: the same key would otherwise stay failed.
-          void client.refetchQueries({ type: 'active', predicate: (x) => x.state.status === 'error' && ['scores', 'encode', 'tokenizer'].includes(String(x.queryKey[0])) });
+          // (Only the same queries: a query being replaced is not run again; a failed tokenizer load always is.)
+          const again = text === q && (!comparing || text2 === q2);
+          void client.refetchQueries({ type: 'active', predicate: (x) => x.state.status === 'error' && (x.queryKey[0] === 'tokenizer' || (again && (x.queryKey[0] === 'scores' || x.queryKey[0] === 'encode'))) });
           // Spaces are kept: " Paris" is the space-prefixed token, "Paris" another one.
           useApp.getState().setQuery(text.trim() ? text : '');
           useApp.getState().setQuery2(comparing && text2.trim() ? text2 : '');

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it, expect, vi } from 'vitest';
 import { TokenizerClient, spawnTokenizer, type AsyncTokenizerService, type TokenizerEndpoint } from '../../../src/engine/tokenizerClient';
+import { TokenizerHolder } from '../../../src/engine/tokenizerHolder';
+import type { VindexDescription } from '../../../src/format/types';
 
 /** An endpoint whose encode never answers (as a worker stuck in a backtracking regex would), with a terminate spy. */
 function stuck() {
@@ -28,10 +30,11 @@ describe('TokenizerClient: time budget', () => {
       `tokenizer.json of the vindex: tokenizing "${'a'.repeat(40)}…" took longer than 50 ms, so the tokenizer was stopped ` +
         '(a pre-tokenizer or normalizer regex in it may backtrack catastrophically on this text). Try other text, or query token ids such as #123.',
     );
-    await expect(describe).rejects.toMatchObject({ name: 'TokenizerTimeoutError' });
+    // a call queued behind the culprit only lost its worker: it is told so, to be tried again elsewhere
+    await expect(describe).rejects.toMatchObject({ name: 'TokenizerStoppedError' });
     expect(ep.terminate).toHaveBeenCalledTimes(1);
     expect(client.stopped).toBe(err);
-    await expect(client.encode('Paris')).rejects.toBe(err);
+    await expect(client.encode('Paris')).rejects.toMatchObject({ name: 'TokenizerStoppedError', message: expect.stringContaining('took longer than 50 ms') });
     expect(ep.terminate).toHaveBeenCalledTimes(1);
   });
 
@@ -71,5 +74,34 @@ describe('TokenizerClient: the service (in-process under Node) on the GPT-2 styl
       ['France', byRaw['France'].id], [' France', byRaw['ĠFrance'].id], ['france', byRaw['france'].id], [' france', byRaw['Ġfrance'].id],
       ['FRANCE', null], [' FRANCE', null],
     ]);
+  });
+});
+
+describe('TokenizerHolder.use: a fresh worker after a stop', () => {
+  it('work queued behind a stuck call runs again on a new worker; the stuck text alone fails', async () => {
+    const bytes = readFileSync(join(import.meta.dirname, '../../fixtures/out/gpt2-bpe/tokenizer.json'));
+    const location = { kind: 'local' as const, key: 'local:t', src: null, label: 't', files: [{ name: 'tokenizer.json', size: bytes.byteLength, file: new File([bytes], 'tokenizer.json') }] };
+    let spawned = 0;
+    const spawn = () => {
+      spawned++;
+      const real = spawnTokenizer();
+      // one call at a time, as in a worker; it hangs on the text "evil", as a backtracking regex would
+      let queue: Promise<unknown> = Promise.resolve();
+      const serial = <T,>(f: () => Promise<T>): Promise<T> => (queue = queue.then(f, f)) as Promise<T>;
+      const api = {
+        ...real.api,
+        encode: (t: string) => serial(() => (t === 'evil' ? new Promise<never>(() => undefined) : real.api.encode(t))),
+      };
+      return { api, terminate: () => real.terminate() };
+    };
+    const holder = new TokenizerHolder(location, {} as VindexDescription, async () => ({ modelCard: null, manifest: null, notices: [] }), null, spawn, { load: 30_000, call: 200, suggest: 200 });
+    await holder.get();
+    const evil = holder.use((c) => c.encode('evil'));
+    const good = holder.use((c) => c.encode(' Paris'));
+    await expect(evil).rejects.toMatchObject({ name: 'TokenizerTimeoutError' });
+    expect(await good).toEqual({ ids: [6342], tokens: ['ĠParis'] });
+    expect(spawned).toBe(2);
+    expect((await holder.use((c) => c.encode('Paris')))?.ids).toEqual([40313]);
+    expect(spawned).toBe(2);
   });
 });
