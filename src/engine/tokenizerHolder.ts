@@ -232,6 +232,19 @@ export class TokenizerHolder {
   }
 
   private async load(signal: AbortSignal, progress: ProgressCallback): Promise<Loaded> {
+    try {
+      return await this.loadPlanned(signal, progress);
+    } catch (e) {
+      const err = e as Error;
+      if (err?.name === 'AbortError' || !(err instanceof Error)) throw e;
+      // Say which tokenizer failed, and what still works.
+      const what = this.own() || /^tokenizer\.json/.test(err.message) ? '' : `The tokenizer of the base model ${this.baseRepo} could not be loaded: `;
+      const hint = /#123/.test(err.message) ? '' : '. Token ids such as #123 need no tokenizer.';
+      throw Object.assign(new Error(`${what}${err.message.replace(/\.$/, '')}${hint}`), { name: err.name });
+    }
+  }
+
+  private async loadPlanned(signal: AbortSignal, progress: ProgressCallback): Promise<Loaded> {
     const plan = await this.planLoad(signal);
     const { entry, label } = plan;
     checkTokenizerSize(label, entry.size);

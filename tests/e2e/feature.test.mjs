@@ -62,7 +62,7 @@ test('an empty down_meta.bin is said plainly and the computed projection is offe
   await list.waitFor();
   const proj = e.projections.find((p) => p.layer === 0 && p.feature === 0 && p.of === 'down');
   assert.ok(proj, 'the fixture has a reference projection for L0 F0');
-  const ids = await list.getByRole('listitem').evaluateAll((lis) => lis.map((li) => Number(li.getAttribute('title').match(/id (\d+)/)[1])));
+  const ids = await list.getByRole('listitem').evaluateAll((lis) => lis.map((li) => Number(li.querySelector('.tok').dataset.tokenId)));
   assert.deepEqual(ids.slice(0, proj.dot.ids.length), proj.dot.ids);
   assert.deepEqual(realErrors(errors), []);
 });
