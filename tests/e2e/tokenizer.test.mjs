@@ -172,6 +172,14 @@ test('an unknown tokenizer model type is an alert in the token and feature views
   assert.deepEqual(realErrors(errors), []);
 });
 
+test('without a tokenizer the token view says so plainly (no "encoded … by the none")', async () => {
+  const { page, errors } = await newPage(chrome.browser);
+  await page.goto(`${app.url}?src=${encodeURIComponent(`${data.url}compact/`)}&view=token`);
+  await page.getByText('No tokenizer: this vindex has no tokenizer.json; query token ids such as #123.').waitFor({ timeout: 20000 });
+  assert.doesNotMatch(await page.locator('main').innerText(), /by the none|encoded without special tokens by the/);
+  assert.deepEqual(realErrors(errors), []);
+});
+
 test('"Choose the folder again" works: re-picking a folder whose file changed on disk opens it afresh', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vindex-repick-'));
   try {
