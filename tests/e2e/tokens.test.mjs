@@ -170,7 +170,7 @@ test('exports carry the raw token strings, ids and tokenizer', async () => {
   await waitScored(page, 30000, ' Paris France');
   const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'top CSV' }).click()]);
   const text = readFileSync(await csv.path(), 'utf8');
-  assert.match(text, /^# query:  Paris France$/m);
+  assert.match(text, /^# query: {2}Paris France$/m);
   assert.match(text, new RegExp(`^# tokenIds: ${ids['ĠParis']} ${ids['ĠFrance']}$`, 'm'));
   assert.match(text, /^# tokens: \["ĠParis","ĠFrance"\]$/m);
   assert.match(text, /^# tokenizer: vindex:tokenizer\.json$/m);

@@ -17,7 +17,8 @@ function QueryScore({ vindex, layer, feature }: { vindex: OpenedVindex; layer: n
   if (!q) return null;
   // a query that cannot be tokenized (or scored) says why, instead of "Scoring…" for ever
   const err = encoded.error ?? scores.error;
-  if (err) return <p role="alert" className="alert">Query “{q}”: {isAbort(err) ? 'cancelled; score it again in the token view' : errorText(err)}</p>;
+  if (err && isAbort(err)) return <p className="muted">Query “{q}”: cancelled; press Score in the token view to run it again.</p>;
+  if (err) return <p role="alert" className="alert">Query “{q}”: {errorText(err)}</p>;
   const grid = scores.data;
   const v = grid?.layers[layer]?.[feature];
   if (!grid || v === undefined) return <p className="muted">Scoring “{q}”…</p>;
