@@ -54,7 +54,7 @@ export function TokenText({ token, showId = false }: { token: TokenLike; showId?
 }
 
 /** Tokens separated by commas, each once (by id: " Paris" and "Paris" are two tokens and both show). */
-export function TokenList({ tokens, max }: { tokens: TokenLike[]; max: number }) {
+export function TokenList({ tokens, max, showId = false }: { tokens: TokenLike[]; max: number; showId?: boolean }) {
   const seen = new Set<number>();
   const list = tokens.filter((t) => !seen.has(t.id) && seen.add(t.id)).slice(0, max);
   return (
@@ -62,7 +62,7 @@ export function TokenList({ tokens, max }: { tokens: TokenLike[]; max: number })
       {list.map((t, i) => (
         <span key={t.id}>
           {i > 0 && ', '}
-          <TokenText token={t} />
+          <TokenText token={t} showId={showId} />
         </span>
       ))}
     </>

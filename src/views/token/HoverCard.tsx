@@ -23,7 +23,7 @@ export function HoverCard(props: { vindexKey: string; layer: number; feature: nu
         </strong>{' '}
         score {score === undefined ? 'not scored' : formatScore(score)}
       </div>
-      {tokens.length > 0 && <div>says: <TokenList tokens={tokens} max={6} /></div>}
+      {tokens.length > 0 && <div>says: <TokenList tokens={tokens} max={6} showId /></div>}
     </div>
   );
 }

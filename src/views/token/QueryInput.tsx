@@ -92,52 +92,53 @@ export function QueryInput(props: {
   const optionId = (i: number) => `${listId}-o${i}`;
   return (
     <div className="query-input">
-      <label>
-        {caption}{' '}
+      <label htmlFor={`${listId}-input`}>{caption}</label>
+      <span className="combo">
         <input
-        type="text"
-        role="combobox"
-        aria-label={label}
-        aria-autocomplete="list"
-        aria-expanded={open}
-        aria-controls={listId}
-        aria-activedescendant={open && active >= 0 ? optionId(active) : undefined}
-        value={value}
-        placeholder={placeholder}
-        spellCheck={false}
-        autoComplete="off"
-        onChange={(e) => {
-          onChange(e.target.value);
-          setDismissed(false);
-          setActive(-1);
-        }}
-        onKeyDown={onKeyDown}
-        onFocus={() => setFocused(true)}
-        onBlur={() => {
-          setFocused(false);
-          setActive(-1);
-        }}
+          id={`${listId}-input`}
+          type="text"
+          role="combobox"
+          aria-label={label}
+          aria-autocomplete="list"
+          aria-expanded={open}
+          aria-controls={listId}
+          aria-activedescendant={open && active >= 0 ? optionId(active) : undefined}
+          value={value}
+          placeholder={placeholder}
+          spellCheck={false}
+          autoComplete="off"
+          onChange={(e) => {
+            onChange(e.target.value);
+            setDismissed(false);
+            setActive(-1);
+          }}
+          onKeyDown={onKeyDown}
+          onFocus={() => setFocused(true)}
+          onBlur={() => {
+            setFocused(false);
+            setActive(-1);
+          }}
         />
-      </label>
-      <ul role="listbox" id={listId} aria-label={`${label} suggestions`} className="suggestions" hidden={!open}>
-        {open &&
-          items.map((s, i) => (
-            <li
-              key={s.id}
-              id={optionId(i)}
-              role="option"
-              aria-selected={i === active}
-              className={i === active ? 'active' : undefined}
-              // mousedown, not click: the input must keep focus (blur would close the list first)
-              onMouseDown={(e) => {
-                e.preventDefault();
-                pick(s);
-              }}
-            >
-              <TokenText token={s} showId />
-            </li>
-          ))}
-      </ul>
+        <ul role="listbox" id={listId} aria-label={`${label} suggestions`} className="suggestions" hidden={!open}>
+          {open &&
+            items.map((s, i) => (
+              <li
+                key={s.id}
+                id={optionId(i)}
+                role="option"
+                aria-selected={i === active}
+                className={i === active ? 'active' : undefined}
+                // mousedown, not click: the input must keep focus (blur would close the list first)
+                onMouseDown={(e) => {
+                  e.preventDefault();
+                  pick(s);
+                }}
+              >
+                <TokenText token={s} showId />
+              </li>
+            ))}
+        </ul>
+      </span>
       {typed.trim() !== '' && typed !== submitted && <Preview vindex={vindex} text={typed} label={label} />}
     </div>
   );
