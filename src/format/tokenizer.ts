@@ -106,13 +106,14 @@ export function loadTokenizer(jsonText: string, configText?: string, file = 'tok
       if (hit !== undefined) return hit;
       // Why guard: the library maps unknown ids to unk_token, which may be undefined and crash the decoder.
       if (!Number.isInteger(id) || id < 0 || vocab[id] === undefined) return '';
-      // Not trimmed: " Paris" and "Paris" are different tokens. Why decode the id twice: SentencePiece
-      // decoders (Metaspace, or Replace + Strip) drop the space of the first token of a text, so "▁Paris"
-      // alone decodes to "Paris"; its second occurrence shows the text it really adds. Byte-level
-      // decoders give the same either way. clean_up_tokenization_spaces off, as LarQL (Rust) decodes.
+      // Not trimmed: " Paris" and "Paris" are different tokens. clean_up_tokenization_spaces off, as
+      // LarQL (Rust tokenizers) decodes. Why a second decode for "▁" tokens: SentencePiece decoders
+      // (Metaspace, or Replace + Strip) drop the space of a text's first token, so "▁Paris" alone decodes
+      // to "Paris"; its second occurrence shows the text it really adds. Byte-level "Ġ" tokens keep their
+      // space anyway, and WordPiece pieces ("cat", "##ing") are shown as the vocabulary writes them.
       const opts = { skip_special_tokens: true, clean_up_tokenization_spaces: false };
       const one = tok.decode([id], opts);
-      const two = tok.decode([id, id], opts);
+      const two = vocab[id]!.startsWith('\u2581') && !one.startsWith(' ') ? tok.decode([id, id], opts) : '';
       const s = two.length > one.length && two.startsWith(one) ? two.slice(one.length) : one;
       cache.set(id, s);
       return s;

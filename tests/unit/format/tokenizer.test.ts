@@ -96,9 +96,9 @@ describe('loadTokenizer: WordPiece', () => {
     expect(tok.encode('dog').ids).toEqual([1]);
   });
 
-  it('decodes single ids: a word-initial piece as a new word, a ## piece as a continuation', () => {
-    expect(tok.decodeOne(5)).toBe(' cat');
-    expect(tok.decodeOne(7)).toBe('ing');
+  it('decodes single ids as the vocabulary writes them (a ## piece keeps its prefix)', () => {
+    expect(tok.decodeOne(5)).toBe('cat');
+    expect(tok.decodeOne(7)).toBe('##ing');
     expect(tok.decodeOne(2)).toBe('');
     expect(tok.vocabSize).toBe(10);
   });
