@@ -94,7 +94,7 @@ describe('TokenizerHolder.use: a fresh worker after a stop', () => {
       };
       return { api, terminate: () => real.terminate() };
     };
-    const holder = new TokenizerHolder(location, {} as VindexDescription, async () => ({ modelCard: null, manifest: null, notices: [] }), null, spawn, { load: 30_000, call: 200, suggest: 200 });
+    const holder = new TokenizerHolder(location, {} as VindexDescription, async () => ({ modelCard: null, manifest: null, jsonFiles: [], checksumConflicts: [], notices: [] }), null, spawn, { load: 30_000, call: 200, suggest: 200 });
     await holder.get();
     const evil = holder.use((c) => c.encode('evil'));
     const good = holder.use((c) => c.encode(' Paris'));
