@@ -1,6 +1,4 @@
-import { useEffect } from 'react';
 import { useApp } from '../state/store';
-import { useActivity, errorText, isAbort } from '../state/activity';
 import { useVindex, isLocalSrc } from '../queries/vindex';
 import { usePermalink } from './usePermalink';
 import { useFolderDrop } from './useFolderDrop';
@@ -17,14 +15,9 @@ import { CompareView } from '../views/compare/CompareView';
 import { useVindexB } from '../queries/compare';
 import { ViewRefusal } from '../views/overview/ViewRefusal';
 import { viewUnavailable } from '../views/overview/semantics';
-import type { ViewName } from '../state/permalink';
-
-const TABS: { view: ViewName; label: string }[] = [
-  { view: 'overview', label: 'Overview' },
-  { view: 'token', label: 'Token' },
-  { view: 'feature', label: 'Feature' },
-  { view: 'compare', label: 'Compare' },
-];
+import { ViewTabs, panelId, tabId } from './ViewTabs';
+import { useKeepOpenVindex } from './useKeepOpenVindex';
+import { LinkLength } from '../views/common/LinkLength';
 
 /** The whole app: source bar, alerts, progress, and the selected view of the opened vindex. */
 export function App() {
@@ -35,10 +28,7 @@ export function App() {
   const dragging = useFolderDrop();
   const vindexB = useVindexB();
   usePermalink(vindex.data?.location.src ?? null, vindexB.data?.location.src ?? null);
-
-  useEffect(() => {
-    if (vindex.error && !isAbort(vindex.error)) useActivity.getState().alert(errorText(vindex.error));
-  }, [vindex.error]);
+  useKeepOpenVindex(vindex.data ?? null, vindex.error);
 
   const needsDrop = isLocalSrc(src) && !location;
   const opened = vindex.data?.location.src ?? null;
@@ -68,21 +58,8 @@ export function App() {
       {vindex.data ? (
         <>
           <CompareBar />
-          <nav className="tabs" role="tablist" aria-label="Views">
-            {TABS.map((t) => (
-              <button
-                key={t.view}
-                role="tab"
-                type="button"
-                aria-selected={view === t.view}
-                className={view === t.view ? 'tab active' : 'tab'}
-                onClick={() => useApp.getState().setView(t.view)}
-              >
-                {t.label}
-              </button>
-            ))}
-          </nav>
-          <main className="view">
+          <ViewTabs />
+          <main className="view" role="tabpanel" id={panelId(view)} aria-labelledby={tabId(view)}>
             {view === 'overview' && <Overview vindex={vindex.data} />}
             {view !== 'overview' && viewUnavailable(vindex.data.description, view) !== null ? (
               <ViewRefusal vindex={vindex.data} view={view} />
@@ -94,6 +71,7 @@ export function App() {
               </>
             )}
           </main>
+          <LinkLength />
         </>
       ) : (
         !vindex.isFetching && !needsDrop && <Welcome />

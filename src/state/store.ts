@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { VindexLocation } from '../io/ByteSource';
-import { EMPTY_VIEW, defaultRank, type Metric, type Rank, type ViewName, type ViewState } from './permalink';
+import { EMPTY_VIEW, defaultRank, type Metric, type Norm, type Rank, type ViewName, type ViewState } from './permalink';
 
 /** User settings that are not part of a permalink. */
 export interface Settings {
@@ -28,6 +28,9 @@ export interface AppState extends ViewState {
   setMetric(metric: Metric): void;
   setRank(rank: Rank): void;
   selectFeature(layer: number, feature: number): void;
+  setNorm(norm: Norm): void;
+  /** Sets the heatmaps' visible feature range (null = all). */
+  setZoom(zoom: [number, number] | null): void;
   setEndpoint(endpoint: string | null): void;
   setSettings(s: Partial<Settings>): void;
   /** Records the base-model tokenizer in use (<repo>@<sha>) for the permalink. */
@@ -69,6 +72,8 @@ export const useApp = create<AppState>((set, get) => ({
   setMetric: (metric) => set({ metric, rank: defaultRank(metric) }),
   setRank: (rank) => set({ rank }),
   selectFeature: (layer, feature) => set({ layer, feature, view: 'feature' }),
+  setNorm: (norm) => set({ norm }),
+  setZoom: (zoom) => set({ zoom }),
   setEndpoint: (endpoint) => set({ endpoint }),
   setSettings: (s) => {
     const settings = { ...get().settings, ...s };
@@ -88,5 +93,6 @@ export function viewStateOf(s: AppState): ViewState {
   return {
     src: s.src, endpoint: s.endpoint, view: s.view, q: s.q, q2: s.q2, metric: s.metric, rank: s.rank,
     layer: s.layer, feature: s.feature, src2: s.src2, endpoint2: s.endpoint2, tokenizer: s.tokenizer,
+    norm: s.norm, zoom: s.zoom,
   };
 }

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type ChangeEvent, type FormEvent } from 'react';
 import { useApp } from '../../state/store';
 import { useActivity, errorText } from '../../state/activity';
 import { locationFromFiles } from '../../io/localFolder';
@@ -36,6 +36,13 @@ export function OpenBar() {
     open(text);
   };
   const current = location ? location.label : src;
+  const folderInput = useRef<HTMLInputElement | null>(null);
+  const filesInput = useRef<HTMLInputElement | null>(null);
+  const onPicked = (e: ChangeEvent<HTMLInputElement>) => {
+    const files = Array.from(e.target.files ?? []);
+    e.target.value = '';
+    if (files.length) openLocalFiles(files);
+  };
 
   return (
     <form className="openbar" onSubmit={onSubmit} aria-label="Open a vindex">
@@ -51,36 +58,24 @@ export function OpenBar() {
       <button type="button" onClick={() => open('demo')}>
         Open demo
       </button>
-      <label className="button">
+      {/* why: a <label> around a hidden file input is not a tab stop; real buttons that click the input are */}
+      <button type="button" onClick={() => folderInput.current?.click()}>
         Pick folder
-        <input
-          type="file"
-          hidden
-          aria-label="Pick folder"
-          // why: webkitdirectory is the one folder picker that works in every browser
-          {...{ webkitdirectory: '', directory: '' }}
-          multiple
-          onChange={(e) => {
-            const files = Array.from(e.target.files ?? []);
-            e.target.value = '';
-            if (files.length) openLocalFiles(files);
-          }}
-        />
-      </label>
-      <label className="button">
+      </button>
+      <input
+        ref={folderInput}
+        type="file"
+        hidden
+        aria-label="Pick folder"
+        // why: webkitdirectory is the one folder picker that works in every browser
+        {...{ webkitdirectory: '', directory: '' }}
+        multiple
+        onChange={onPicked}
+      />
+      <button type="button" onClick={() => filesInput.current?.click()}>
         Pick files
-        <input
-          type="file"
-          hidden
-          multiple
-          aria-label="Pick files"
-          onChange={(e) => {
-            const files = Array.from(e.target.files ?? []);
-            e.target.value = '';
-            if (files.length) openLocalFiles(files);
-          }}
-        />
-      </label>
+      </button>
+      <input ref={filesInput} type="file" hidden multiple aria-label="Pick files" onChange={onPicked} />
       {current && <span className="current-source" title={current}>{current}</span>}
     </form>
   );
