@@ -6,6 +6,7 @@ import type { OpenedVindex, EncodedQuery } from '../engine/types';
 import type { Metric } from '../state/permalink';
 import { parseQuery } from '../format/queryText';
 import { tokenizerOptions } from './tokenizer';
+import { isAbort } from '../state/activity';
 
 /** A layer × feature score grid as it streams in; `layers[l]` is null until scored (or unavailable). */
 export interface ScoreGrid {
@@ -15,6 +16,8 @@ export interface ScoreGrid {
   scored: number;
   complete: boolean;
   bytesRead: number;
+  /** Set when the scoring was cancelled before it completed. */
+  cancelled?: boolean;
 }
 
 function emptyGrid(v: OpenedVindex): ScoreGrid {
@@ -38,30 +41,47 @@ export function useEncoded(vindex: OpenedVindex, q: string) {
   });
 }
 
+/** How often streamed layers are published to the view: often enough to watch, rarely enough that a
+ * 4,096-layer vindex does not re-render (and re-rank) once per layer. */
+const PUBLISH_MS = 80;
+
 async function fetchScores(
   client: QueryClient, vindex: OpenedVindex, ids: number[], metric: Metric, label: string, signal: AbortSignal,
 ): Promise<ScoreGrid> {
   const key = vindex.location.key;
   const queryKey = keys.scores(key, ids, metric);
-  let grid = emptyGrid(vindex);
-  const { bytesRead } = await withActivity(label, 'bytes', signal, (opId, onProgress) =>
-    engine().score(
-      key, opId, { ids, metric },
-      proxy((layer: number, scores: Float32Array | null, problem: string | null) => {
-        if (signal.aborted) return;
-        const layers = grid.layers.slice();
-        const problems = grid.problems.slice();
-        layers[layer] = scores;
-        problems[layer] = problem;
-        grid = { ...grid, layers, problems, scored: grid.scored + 1 };
-        // Stream partial results into the cache so the heatmap fills as layers arrive.
-        client.setQueryData(queryKey, grid);
-      }),
-      onProgress,
-    ),
-  );
-  const final = { ...grid, complete: true, bytesRead };
-  return final;
+  const work = emptyGrid(vindex);
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  // Each publish hands out new arrays: the view compares rows by identity and repaints only new ones.
+  const snapshot = (extra: Partial<ScoreGrid> = {}): ScoreGrid => ({ ...work, layers: work.layers.slice(), problems: work.problems.slice(), ...extra });
+  const publish = () => {
+    timer = null;
+    if (!signal.aborted) client.setQueryData(queryKey, snapshot());
+  };
+  client.setQueryData(queryKey, snapshot()); // a retry starts from an empty grid, not the cancelled one
+  try {
+    const { bytesRead } = await withActivity(label, 'bytes', signal, (opId, onProgress) =>
+      engine().score(
+        key, opId, { ids, metric },
+        proxy((layer: number, scores: Float32Array | null, problem: string | null) => {
+          if (signal.aborted) return;
+          work.layers[layer] = scores;
+          work.problems[layer] = problem;
+          work.scored++;
+          // Stream partial results into the cache so the heatmap fills as layers arrive.
+          if (!timer) timer = setTimeout(publish, PUBLISH_MS);
+        }),
+        onProgress,
+      ),
+    );
+    return snapshot({ complete: true, bytesRead });
+  } catch (e) {
+    // Keep what was scored and say it was cancelled ("Cancelled — Score to retry"), instead of an empty panel.
+    if (isAbort(e)) client.setQueryData(queryKey, snapshot({ cancelled: true }));
+    throw e;
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
 }
 
 /** Streams the scores of a token-id query; a new query cancels the previous one's remaining work. */

@@ -22,3 +22,21 @@ export function formatScore(x: number): string {
   if (abs >= 1e6 || abs < 1e-4) return x.toExponential(4);
   return abs >= 1 ? x.toFixed(4) : x.toPrecision(4);
 }
+
+/** A token string for display: visible markers for leading spaces and control characters. */
+export function showToken(text: string): string {
+  if (text === '') return '∅';
+  return text.replace(/\n/g, '↵').replace(/\t/g, '⇥');
+}
+
+/** Distinct display texts in order, for compact summaries ("Paris" and " Paris" both decode to "Paris"). */
+export function distinctTexts(texts: string[], max: number): string[] {
+  return [...new Set(texts.map(showToken))].slice(0, max);
+}
+
+/** A top share as a percentage a reader can say: 0.00098 → "0.098%", 0.034 → "3.4%", 0.5 → "50%". */
+export function formatTopShare(share: number): string {
+  if (!Number.isFinite(share)) return '–';
+  const pct = share * 100;
+  return `${pct >= 10 ? pct.toFixed(0) : pct >= 1 ? pct.toFixed(1) : Number(pct.toPrecision(2)).toString()}%`;
+}

@@ -1,10 +1,6 @@
-/** Rows as CSV with a header (values quoted when they contain commas, quotes, newlines or outer spaces). */
+import { csvCell, csvComments } from '../token/exporters';
+
+/** Rows as CSV with provenance comments and a header; cells are quoted and neutralised by {@link csvCell}. */
 export function toCsv(header: string[], rows: (string | number | null)[][], meta: Record<string, unknown>): string {
-  const q = (v: string | number | null) => {
-    const s = v === null ? '' : String(v);
-    // quoted also with outer whitespace, so a token's leading space (" Paris") survives readers that trim
-    return /[",\n\r]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const comments = Object.entries(meta).map(([k, v]) => `# ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
-  return [...comments, header.join(','), ...rows.map((r) => r.map(q).join(','))].join('\n') + '\n';
+  return [...csvComments(meta), header.map(csvCell).join(','), ...rows.map((r) => r.map(csvCell).join(','))].join('\n') + '\n';
 }

@@ -2,7 +2,8 @@ import { useMemo } from 'react';
 import type { OpenedVindex } from '../../engine/types';
 import type { Metric, Rank } from '../../state/permalink';
 import type { ScoreGrid } from '../../queries/scores';
-import { useQueryScores, GridView, exportMeta, tokenizerProvenance } from './QueryPanel';
+import { useQueryScores, exportMeta, tokenizerProvenance } from './QueryPanel';
+import { GridView } from './GridView';
 import { useTokenizerInfo } from '../../queries/tokenizer';
 
 /** Element-wise A − B of two score grids (a layer is present only when both are). */

@@ -10,7 +10,8 @@ interface Props {
   top: number;
   description: VindexDescription;
   problems: (string | null)[];
-  colour: d3.ScaleDiverging<string>;
+  /** Called with the layer whose label the pointer is over (null when it leaves). */
+  onLayerHover?(layer: number | null): void;
   /** MoE: expert boundaries every `size` features. */
   groups?: { size: number; count: number };
   unit?: string;
@@ -22,7 +23,7 @@ const MIN_GROUP_PX = 4;
 const BAND_FILL = { syntax: '#e7eefb', knowledge: '#fbf0dc', output: '#e5f4e8' } as const;
 
 /** SVG axes over the heatmap canvas: layers with band shading on the left, features along the bottom. */
-export function HeatmapAxes({ x, width, height, rowH, left, top, description, problems, groups, unit = 'feature' }: Props) {
+export function HeatmapAxes({ x, width, height, rowH, left, top, description, problems, onLayerHover, groups, unit = 'feature' }: Props) {
   const L = description.numLayers;
   const bands = description.bands;
   const every = Math.max(1, Math.ceil(12 / rowH));
@@ -56,6 +57,16 @@ export function HeatmapAxes({ x, width, height, rowH, left, top, description, pr
           </text>
         ) : null,
       )}
+      {onLayerHover && (
+        // why: the svg ignores the pointer (clicks go to the canvas below); only the label gutter takes it
+        <rect x={16} y={top} width={left - 18} height={height} fill="transparent" style={{ pointerEvents: 'all', cursor: 'help' }}
+          onMouseMove={(e) => {
+            const r = e.currentTarget.getBoundingClientRect();
+            const l = Math.floor((e.clientY - r.top) / rowH);
+            onLayerHover(l >= 0 && l < L ? l : null);
+          }}
+          onMouseLeave={() => onLayerHover(null)} />
+      )}
       {problems.map((p, l) =>
         p ? (
           <text key={`p${l}`} x={left + 6} y={top + l * rowH + rowH / 2 + 3} fill="#b3261e">
@@ -81,7 +92,6 @@ export function HeatmapAxes({ x, width, height, rowH, left, top, description, pr
     </svg>
   );
 }
-
 /** Vertical lines between experts (features are expert-major), with expert numbers when there is room. */
 function ExpertBoundaries({ x, width, height, left, top, groups }: { x: d3.ScaleLinear<number, number>; width: number; height: number; left: number; top: number; groups: { size: number; count: number } }) {
   const px = x(groups.size) - x(0);

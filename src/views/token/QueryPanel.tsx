@@ -1,22 +1,13 @@
-import { useMemo, useRef, useState } from 'react';
 import type { OpenedVindex, TokenRef, TokenizerInfo } from '../../engine/types';
 import type { Metric, Rank } from '../../state/permalink';
-import { useApp } from '../../state/store';
-import { useEncoded, useScores, type ScoreGrid } from '../../queries/scores';
+import { useEncoded, useScores } from '../../queries/scores';
 import { errorText, isAbort } from '../../state/activity';
-import { Heatmap } from './Heatmap';
-import { Legend } from './Legend';
-import { LayerMaxChart } from './LayerMaxChart';
-import { TopFeatures } from './TopFeatures';
-import { ExportMenu } from './ExportMenu';
-import { colourScale } from './heatmapPaint';
-import { formatBytes } from '../common/format';
 import { TokenText } from '../common/TokenText';
 import { useTokenizerInfo } from '../../queries/tokenizer';
 import { parseQuery } from '../../format/queryText';
+import { GridView } from './GridView';
 import type { ExportMeta } from './exporters';
-import { ExpertFilter, expertGroups, expertWindow, topKInWindow } from './experts';
-import { exportUnits, unitWord } from '../overview/semantics';
+import { exportUnits } from '../overview/semantics';
 
 /** Scores of a query, streamed: the tokens, heatmap, per-layer max, top features and exports. */
 export function useQueryScores(vindex: OpenedVindex, q: string, metric: Metric) {
@@ -40,57 +31,8 @@ export function tokenizerProvenance(q: string, info: TokenizerInfo | null): stri
   return parseQuery(q).kind === 'ids' ? 'ids (no tokenizer needed)' : info?.provenance ?? 'unknown';
 }
 
-/** Shows one scored grid: heatmap, legend, per-layer chart, table and exports. */
-export function GridView(props: {
-  vindex: OpenedVindex; grid: ScoreGrid; title: string; rank: Rank; tableName: string; meta: ExportMeta; stem: string; colourMax?: number;
-}) {
-  const { vindex, grid, title, rank, tableName, meta, stem, colourMax } = props;
-  const topN = useApp((s) => s.settings.topN);
-  const canvas = useRef<HTMLCanvasElement | null>(null);
-  const groups = useMemo(() => expertGroups(vindex.description), [vindex.description]);
-  const [expert, setExpert] = useState<number | null>(null);
-  const win = groups && expert !== null ? expertWindow(groups, expert) : null;
-  const hits = useMemo(() => topKInWindow(grid.layers, topN, rank, win), [grid.layers, topN, rank, win?.[0]]); // eslint-disable-line react-hooks/exhaustive-deps
-  const shownMeta = win ? { ...meta, filter: `expert ${expert} (${unitWord(vindex.description, true)} ${win[0]}–${win[1] - 1})` } : meta;
-  const colour = useMemo(() => colourScale(grid.layers, colourMax), [grid.layers, colourMax]);
-  const open = (layer: number, feature: number) => useApp.getState().selectFeature(layer, feature);
-  const maxF = Math.max(1, ...vindex.description.layers.map((l) => l.numFeatures));
-  const L = vindex.description.numLayers;
-  return (
-    <>
-      <p className="muted">
-        {grid.complete ? 'Scored' : 'Scoring…'} {grid.scored} of {vindex.description.layers.filter((l) => l.numFeatures > 0).length} layers for “{meta.query}” ({meta.metric})
-        {grid.complete ? ` · ${formatBytes(grid.bytesRead)} read` : ''}
-        {grid.problems.some(Boolean) && ` · ${grid.problems.filter(Boolean).length} layer(s) unavailable`}
-      </p>
-      {grid.problems.some(Boolean) && (
-        <div role="alert" className="alert">
-          {grid.problems.filter(Boolean).length} layer(s) unavailable (
-          {grid.problems.map((p, l) => (p ? `L${l}` : null)).filter(Boolean).join(', ')}): {grid.problems.find(Boolean)}
-        </div>
-      )}
-      <Legend colour={colour} label={title} />
-      {groups && (
-        <p className="row">
-          <ExpertFilter count={groups.count} value={expert} onChange={setExpert} />
-          <span className="muted">
-            {groups.count} experts × {groups.size} {unitWord(vindex.description, true)} per layer (expert-major); boundaries are drawn when zoomed in far enough.
-          </span>
-        </p>
-      )}
-      <div className="row" style={{ alignItems: 'flex-start' }}>
-        <div style={{ flex: 1, minWidth: 0 }}>
-          <Heatmap key={win ? `e${expert}` : 'all'} grid={grid.layers} problems={grid.problems} description={vindex.description} vindexKey={vindex.location.key}
-            title={title} onOpen={open} canvasRef={canvas} colourMax={colourMax} groups={groups ?? undefined} window={win ?? undefined} unit={unitWord(vindex.description)} />
-        </div>
-        {L <= 64 && <LayerMaxChart grid={grid.layers} />}
-      </div>
-      <ExportMenu canvas={canvas} grid={grid.layers} maxF={maxF} hits={hits} meta={shownMeta} stem={stem} />
-      <h3>{tableName}</h3>
-      <TopFeatures name={tableName} hits={hits} vindexKey={vindex.location.key} onOpen={open} />
-    </>
-  );
-}
+// GridView lives in its own file; re-exported here for the views that import it from the query panel.
+export { GridView };
 
 /** One query's panel. */
 export function QueryPanel(props: { vindex: OpenedVindex; q: string; metric: Metric; rank: Rank; tableName: string; colourMax?: number }) {

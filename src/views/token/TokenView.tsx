@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import type { OpenedVindex } from '../../engine/types';
 import { useApp } from '../../state/store';
-import type { Metric, Rank } from '../../state/permalink';
+import type { Metric, Norm, Rank } from '../../state/permalink';
 import { QueryPanel } from './QueryPanel';
 import { DiffPanel } from './DiffPanel';
 import { useVindexB } from '../../queries/compare';
@@ -10,10 +10,11 @@ import { CompareTokenPanels } from '../compare/CompareTokenPanels';
 import { SIGN_NOTE } from '../overview/semantics';
 import { QueryInput } from './QueryInput';
 import { TokenizerNote } from '../common/TokenizerName';
+import { DownloadConsent } from '../common/DownloadConsent';
 
 /** The token view: query box(es), metric and rank, heatmaps and top features, optional A − B compare. */
 export function TokenView({ vindex }: { vindex: OpenedVindex }) {
-  const { q, q2, metric, rank } = useApp();
+  const { q, q2, metric, rank, norm } = useApp();
   const [text, setText] = useState(q);
   const [text2, setText2] = useState(q2);
   const [comparing, setComparing] = useState(q2 !== '');
@@ -65,6 +66,14 @@ export function TokenView({ vindex }: { vindex: OpenedVindex }) {
         >
           {comparing ? 'Stop comparing' : 'Compare…'}
         </button>
+        <label>
+          Colour and rank by{' '}
+          <select aria-label="Normalisation" value={norm} onChange={(e) => useApp.getState().setNorm(e.target.value as Norm)}>
+            <option value="raw">raw score</option>
+            <option value="z">z-score within layer</option>
+            <option value="pct">percentile within layer</option>
+          </select>
+        </label>
       </form>
       {vindex.description.featureKind === 'direction' && (
         <p className="muted">
@@ -74,10 +83,17 @@ export function TokenView({ vindex }: { vindex: OpenedVindex }) {
           )}
         </p>
       )}
+      <p className="what-score">
+        Each cell is a <strong>static similarity</strong> between the query's embedding and one feature's gate row
+        ({metric === 'cos' ? 'their cosine' : 'their dot product'}): how well the feature's input direction matches the token,
+        not how strongly the feature fires on this text in context. Compare a cell with its own layer: hover a layer label
+        for the layer's histogram, or colour by z-score or percentile.
+      </p>
       <p className="muted">
         Several tokens make one query vector: the mean of their embedding rows (LarQL's entity semantics), times embed_scale
         ({vindex.description.embedScale}). <TokenizerNote vindex={vindex} />
       </p>
+      <DownloadConsent vindex={vindex} what="Scoring a query" />
       {q ? (
         <div className={q2 ? 'panels' : ''}>
           {vindexB ? (

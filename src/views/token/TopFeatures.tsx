@@ -21,9 +21,12 @@ function Extra({ vindexKey, layer, feature }: { vindexKey: string; layer: number
   );
 }
 
-/** The top-features table: Layer, Feature, Score, top output tokens and label; rows open the feature. */
-export function TopFeatures(props: { name: string; hits: TopKHit[]; vindexKey: string; onOpen(layer: number, feature: number): void }) {
-  const { name, hits, vindexKey, onOpen } = props;
+/** A ranked cell: its raw score, and its per-layer normalised value when the table is ranked by one. */
+export type RankedHit = TopKHit & { normalised?: number };
+
+/** The top-features table: Layer, Feature, Score (raw), the normalised value when ranked by one, top outputs, label. */
+export function TopFeatures(props: { name: string; hits: RankedHit[]; norm?: 'raw' | 'z' | 'pct'; vindexKey: string; onOpen(layer: number, feature: number): void }) {
+  const { name, hits, norm = 'raw', vindexKey, onOpen } = props;
   return (
     <table aria-label={name} className="top-features">
       <thead>
@@ -31,6 +34,7 @@ export function TopFeatures(props: { name: string; hits: TopKHit[]; vindexKey: s
           <th scope="col" className="num">Layer</th>
           <th scope="col" className="num">Feature</th>
           <th scope="col" className="num">Score</th>
+          {norm !== 'raw' && <th scope="col" className="num">{norm === 'z' ? 'z-score' : 'Percentile'}</th>}
           <th scope="col">Top outputs</th>
           <th scope="col">Label</th>
         </tr>
@@ -49,6 +53,7 @@ export function TopFeatures(props: { name: string; hits: TopKHit[]; vindexKey: s
             <td className="num">{h.layer}</td>
             <td className="num">{h.feature}</td>
             <td className="num">{formatScore(h.score)}</td>
+            {norm !== 'raw' && <td className="num">{h.normalised === undefined ? '' : norm === 'z' ? formatScore(h.normalised) : h.normalised.toFixed(2)}</td>}
             <Extra vindexKey={vindexKey} layer={h.layer} feature={h.feature} />
           </tr>
         ))}

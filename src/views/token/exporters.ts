@@ -10,6 +10,10 @@ export interface ExportMeta {
   tokenizer: string;
   metric: string;
   rank: string;
+  /** Per-layer normalisation of the colours and the ranking ('raw', 'z', 'pct'), when it applies. */
+  norm?: string;
+  /** Visible feature range of a zoomed figure, "start–end". */
+  zoom?: string | null;
   /** What the rows are: neurons, or SVD directions with arbitrary signs (said in every export). */
   units?: string;
   /** A filter applied to the top features (e.g. one MoE expert), when one is. */
@@ -28,11 +32,34 @@ export function denseGrid(grid: (Float32Array | null)[], maxF: number): Float32A
   return out;
 }
 
-function metaLines(meta: ExportMeta): string {
-  return Object.entries(meta)
+/**
+ * A CSV cell that a spreadsheet cannot run: text starting with = + - @ tab or CR is prefixed with
+ * a quote (OWASP's CSV-injection rule), then quoted when it holds a comma, quote or line break.
+ * Numbers are written as numbers (a negative score is data, not a formula).
+ */
+export function csvCell(v: string | number | null): string {
+  if (v === null) return '';
+  if (typeof v === 'number') return String(v);
+  const s = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  // quoted also with outer whitespace, so a token's leading space (" Paris") survives readers that trim
+  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/**
+ * Provenance as "# key: value" comment lines. Values are JSON-encoded when they hold line breaks or
+ * are not plain text, so a query such as "Paris\n=HYPERLINK(…)" cannot start a line of its own.
+ */
+export function csvComments(meta: Record<string, unknown>): string[] {
+  return Object.entries(meta).map(([k, v]) => {
     // token strings may hold spaces or commas, so they are written as JSON
-    .map(([k, v]) => `# ${k}: ${k === 'tokens' ? JSON.stringify(v) : Array.isArray(v) ? v.join(' ') : v ?? ''}`)
-    .join('\n');
+    if (k === 'tokens') return `# ${k}: ${JSON.stringify(v)}`;
+    const text = Array.isArray(v) ? v.join(' ') : typeof v === 'string' ? v : v === null || v === undefined ? '' : JSON.stringify(v);
+    return `# ${k}: ${/[\r\n\u2028\u2029]/.test(text) ? JSON.stringify(text) : text}`;
+  });
+}
+
+function metaLines(meta: ExportMeta): string {
+  return csvComments({ ...meta }).join('\n');
 }
 
 /** The score matrix as CSV: provenance comment lines, then one row per layer (NaN where empty). */
@@ -107,17 +134,4 @@ export function pngWithText(png: Uint8Array, meta: ExportMeta): Uint8Array {
   out.set(chunk, ihdrEnd);
   out.set(png.subarray(ihdrEnd), ihdrEnd + chunk.length);
   return out;
-}
-
-/** An SVG document holding the heatmap image, a title and the provenance in <metadata>. */
-export function heatmapSvg(pngDataUrl: string, width: number, height: number, meta: ExportMeta): string {
-  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${height + 24}">
-  <title>${esc(`Heatmap of ${meta.metric} scores for ${meta.query}`)}</title>
-  <metadata>${esc(JSON.stringify(meta))}</metadata>
-  <text x="0" y="14" font-family="sans-serif" font-size="12">${esc(`${meta.source} · ${meta.query} · ${meta.metric}/${meta.rank}`)}</text>
-  <image x="0" y="20" width="${width}" height="${height}" xlink:href="${pngDataUrl}" style="image-rendering:pixelated"/>
-</svg>
-`;
 }
