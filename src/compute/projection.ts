@@ -24,6 +24,10 @@ export interface ProjectionResult {
   byCos: ProjectionHit[];
   /** Rows scored so far (sum of rowCount over added blocks). */
   rowsSeen: number;
+  /** The k most negative tokens by logit, most negative first (empty unless `low` was asked for). */
+  lowDot: ProjectionHit[];
+  /** The k most negative tokens by cosine, most negative first (empty unless `low` and `cosine`). */
+  lowCos: ProjectionHit[];
 }
 
 export interface ProjectionOptions {
@@ -31,6 +35,8 @@ export interface ProjectionOptions {
   cosine: boolean;
   /** Ranking of both lists; default 'signed' (largest logit first). */
   rank?: Rank;
+  /** Also keep the k most negative tokens (what the vector suppresses), ties to the lower id. */
+  low?: boolean;
 }
 
 export interface Projection {
@@ -51,8 +57,18 @@ export function createProjection(v: Float32Array, H: number, k: number, options:
   const vNorm = vectorNorm(v, H);
   const byDot = new TopKSelector(kk, rank);
   const byCos = options.cosine ? new TopKSelector(kk, rank) : null;
+  // the most negative k are the best k of the negated scores
+  const lowDot = options.low ? new TopKSelector(kk, 'signed') : null;
+  const lowCos = options.low && options.cosine ? new TopKSelector(kk, 'signed') : null;
   let dot = new Float32Array(0);
   let norm = new Float32Array(0);
+  let neg = new Float32Array(0);
+  const offerLow = (sel: TopKSelector | null, d: Float32Array, firstRow: number) => {
+    if (!sel) return;
+    const m = neg.subarray(0, d.length);
+    for (let r = 0; r < d.length; r++) m[r] = -d[r];
+    sel.offerArray(m, 0, firstRow);
+  };
   let rowsSeen = 0;
 
   return {
@@ -62,23 +78,28 @@ export function createProjection(v: Float32Array, H: number, k: number, options:
       if (dot.length < rowCount) {
         dot = new Float32Array(rowCount);
         if (byCos) norm = new Float32Array(rowCount);
+        if (lowDot) neg = new Float32Array(rowCount);
       }
       const d = dot.subarray(0, rowCount);
       if (byCos) {
         const n = norm.subarray(0, rowCount);
         dotNormRows(rows, dtype, rowCount, H, v, d, n);
         byDot.offerArray(d, 0, firstRow);
+        offerLow(lowDot, d, firstRow);
         for (let r = 0; r < rowCount; r++) d[r] = d[r] / (n[r] * vNorm + COSINE_EPSILON);
         byCos.offerArray(d, 0, firstRow);
+        offerLow(lowCos, d, firstRow);
       } else {
         dotRows(rows, dtype, rowCount, H, v, d);
         byDot.offerArray(d, 0, firstRow);
+        offerLow(lowDot, d, firstRow);
       }
       rowsSeen += rowCount;
     },
     result() {
       const toHits = (s: TopKSelector): ProjectionHit[] => s.result().map((h) => ({ id: h.feature, score: h.score }));
-      return { byDot: toHits(byDot), byCos: byCos ? toHits(byCos) : [], rowsSeen };
+      const toLow = (s: TopKSelector | null): ProjectionHit[] => (s ? s.result().map((h) => ({ id: h.feature, score: -h.score })) : []);
+      return { byDot: toHits(byDot), byCos: byCos ? toHits(byCos) : [], rowsSeen, lowDot: toLow(lowDot), lowCos: toLow(lowCos) };
     },
   };
 }

@@ -37,6 +37,7 @@ export async function describeEntity(
   const dm = session.downMeta;
   if (!dm.available()) throw new Error(`DESCRIBE needs stored outputs: ${dm.info().note ?? 'no down_meta'}`);
   const hits: { layer: number; feature: number; score: number }[] = [];
+  let strongest: { layer: number; feature: number; score: number } | null = null;
   await scoreLayers(
     session, gates, ids, 'dot',
     {
@@ -46,6 +47,7 @@ export async function describeEntity(
         const finite = scores.map((s) => (Number.isFinite(s) ? s : NaN));
         for (const f of topKVector(finite, opts.perLayer, 'abs')) {
           if (finite[f] >= opts.minScore) hits.push({ layer, feature: f, score: scores[f] });
+          if (finite[f] > (strongest?.score ?? -Infinity)) strongest = { layer, feature: f, score: finite[f] };
         }
       },
       progress,
@@ -74,7 +76,8 @@ export async function describeEntity(
     }
   }
   const edges = [...merged.values()].sort((a, b) => b.score - a.score || a.layer - b.layer || a.feature - b.feature);
-  const maxScore = edges.length ? edges[0].score : 0;
+  // With no edge there is no maximum edge score (NaN, not 0): the UI then names the strongest hit instead.
+  const maxScore = edges.length ? edges[0].score : NaN;
   const signalKind = maxScore >= opts.cleanAt ? 'clean' : maxScore >= opts.moderateAt ? 'moderate' : 'diffuse';
-  return { edges, signal: signalKind, maxScore };
+  return { edges, signal: signalKind, maxScore, strongest };
 }

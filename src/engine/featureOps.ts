@@ -94,11 +94,12 @@ export class FeatureOps {
   ): Promise<ProjectionResult> {
     const v = await this.row(req.layer, req.feature, req.vector, signal);
     const res = await projectOverEmbeddings(this.session, v, req.k, progress, signal);
-    const refs = await tokenRefs(this.session, [...res.byDot.map((x) => x.id), ...res.byCos.map((x) => x.id)], signal);
-    const n = res.byDot.length;
+    const lists = [res.byDot, res.byCos, res.lowDot, res.lowCos];
+    const refs = await tokenRefs(this.session, lists.flat().map((x) => x.id), signal);
+    let at = 0;
+    const [byDot, byCos, lowDot, lowCos] = lists.map((list) => list.map((x) => ({ ...x, ...refs[at++] })));
     return {
-      byDot: res.byDot.map((x, i) => ({ ...x, ...refs[i] })),
-      byCos: res.byCos.map((x, i) => ({ ...x, ...refs[n + i] })),
+      byDot, byCos, lowDot, lowCos,
       bytesRead: res.bytesRead,
       cacheNote: this.session.sources.cacheProblem('embeddings.bin'),
     };

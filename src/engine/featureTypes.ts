@@ -27,6 +27,9 @@ export interface FeatureDetail {
 export interface ProjectionResult {
   byDot: (TokenRef & { score: number })[];
   byCos: (TokenRef & { score: number })[];
+  /** The most negative tokens (what the vector suppresses), most negative first. */
+  lowDot: (TokenRef & { score: number })[];
+  lowCos: (TokenRef & { score: number })[];
   bytesRead: number;
   /** Set when the persistent cache could not store the blocks (e.g. quota); the projection is complete anyway. */
   cacheNote: string | null;
@@ -73,5 +76,8 @@ export interface DescribeEdge {
 export interface DescribeResult {
   edges: DescribeEdge[];
   signal: 'clean' | 'moderate' | 'diffuse';
+  /** Best edge score (NaN when no edge passed the filters). */
   maxScore: number;
+  /** The largest signed score among every layer's top hits, before the filters (null when nothing was scored). */
+  strongest: { layer: number; feature: number; score: number } | null;
 }

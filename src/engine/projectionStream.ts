@@ -1,4 +1,4 @@
-import { createProjection } from '../compute/projection';
+import { createProjection, type ProjectionHit } from '../compute/projection';
 import type { Session } from './session';
 import { typedRows } from './matrixStore';
 import type { ProgressCallback } from './api';
@@ -13,13 +13,13 @@ const IN_FLIGHT = 3;
  */
 export async function projectOverEmbeddings(
   session: Session, v: Float32Array, k: number, progress: ProgressCallback, signal: AbortSignal,
-): Promise<{ byDot: { id: number; score: number }[]; byCos: { id: number; score: number }[]; bytesRead: number }> {
+): Promise<{ byDot: ProjectionHit[]; byCos: ProjectionHit[]; lowDot: ProjectionHit[]; lowCos: ProjectionHit[]; bytesRead: number }> {
   const d = session.description;
   const dtype = d.dtypes.embeddings;
   if (!dtype) throw new Error('embeddings.bin is missing or has the wrong size: a projection needs it');
   const rowBytes = d.hiddenSize * (dtype === 'f16' ? 2 : 4);
   const rowsPerBlock = Math.max(1, Math.floor(BLOCK_BYTES / rowBytes));
-  const acc = createProjection(v, d.hiddenSize, k, { cosine: true });
+  const acc = createProjection(v, d.hiddenSize, k, { cosine: true, low: true });
   const blocks: { first: number; count: number }[] = [];
   for (let first = 0; first < d.vocabSize; first += rowsPerBlock) blocks.push({ first, count: Math.min(rowsPerBlock, d.vocabSize - first) });
   const total = d.vocabSize * rowBytes;
@@ -40,5 +40,5 @@ export async function projectOverEmbeddings(
     progress(done, total, 'Projecting over embeddings.bin');
   }
   const r = acc.result();
-  return { byDot: r.byDot, byCos: r.byCos, bytesRead: done };
+  return { byDot: r.byDot, byCos: r.byCos, lowDot: r.lowDot, lowCos: r.lowCos, bytesRead: done };
 }

@@ -1,4 +1,6 @@
-import { useQuery } from '@tanstack/react-query';
+import { queryOptions, useQuery, type FetchQueryOptions, type QueryClient, type QueryKey, type UseQueryOptions } from '@tanstack/react-query';
+import type { OpenedVindex } from '../engine/types';
+import { resultsKey, PERSIST_MAX_AGE } from './persist';
 import { engine, withActivity } from './engine';
 import { keys } from './keys';
 import type { DescribeOptions } from '../engine/featureTypes';
@@ -13,34 +15,47 @@ export function useFeature(key: string, layer: number, feature: number) {
   });
 }
 
-/** A full vocabulary projection; runs only when `enabled` (it streams the whole embeddings file). */
-export function useProjection(key: string, layer: number, feature: number, vector: 'down' | 'gate', k: number, enabled: boolean) {
-  return useQuery({
-    queryKey: keys.projection(key, layer, feature, vector, k),
-    enabled,
+/**
+ * A full vocabulary projection (it streams the whole embeddings file). It does not take TanStack's
+ * signal: leaving the view (a tab switch) must not cancel it; its Cancel button does.
+ */
+export function projectionOptions(v: OpenedVindex, layer: number, feature: number, vector: 'down' | 'gate', k: number) {
+  const key = v.location.key;
+  return queryOptions({
+    queryKey: keys.projection(resultsKey(v), layer, feature, vector, k),
     staleTime: Infinity,
+    gcTime: PERSIST_MAX_AGE,
     retry: false,
-    queryFn: ({ signal }) =>
-      withActivity(`Projecting L${layer} F${feature} ${vector === 'down' ? '(says)' : '(hears)'}`, 'bytes', signal, (opId, p) =>
+    queryFn: () =>
+      withActivity(`Projecting L${layer} F${feature} ${vector === 'down' ? '(says)' : '(hears)'}`, 'bytes', undefined, (opId, p) =>
         engine().projection(key, opId, { layer, feature, vector, k }, p),
       ),
   });
 }
 
-/** Nearest features by cosine of gate or down rows. */
-export function useNeighbours(
-  key: string, layer: number, feature: number, vector: 'down' | 'gate', scope: 'layer' | 'all', k: number, enabled: boolean,
-) {
-  return useQuery({
-    queryKey: keys.neighbours(key, layer, feature, vector, scope, k),
-    enabled,
+/** Nearest features by cosine of gate or down rows (like projections, not cancelled by leaving the view). */
+export function neighboursOptions(v: OpenedVindex, layer: number, feature: number, vector: 'down' | 'gate', scope: 'layer' | 'all', k: number) {
+  const key = v.location.key;
+  return queryOptions({
+    queryKey: keys.neighbours(resultsKey(v), layer, feature, vector, scope, k),
     staleTime: Infinity,
+    gcTime: PERSIST_MAX_AGE,
     retry: false,
-    queryFn: ({ signal }) =>
-      withActivity(`Neighbours of L${layer} F${feature}`, 'items', signal, (opId, p) =>
+    queryFn: () =>
+      withActivity(`Neighbours of L${layer} F${feature}`, 'items', undefined, (opId, p) =>
         engine().neighbours(key, opId, { layer, feature, vector, scope, k }, p),
       ),
   });
+}
+
+/** Observes a computed panel's query without starting it: results show when cached (or restored after a reload). */
+export function useComputed<T, K extends QueryKey>(options: UseQueryOptions<T, Error, T, K>) {
+  return useQuery({ ...options, enabled: false });
+}
+
+/** Starts (or retries) computed panels; errors are shown by the panels themselves. */
+export function startComputing(client: QueryClient, ...options: FetchQueryOptions<any, Error, any, any>[]): void { // eslint-disable-line @typescript-eslint/no-explicit-any
+  for (const o of options) client.fetchQuery(o).catch(() => undefined);
 }
 
 /** Features whose stored outputs list a word (every single-token spelling of it) or "#id". */
@@ -56,10 +71,12 @@ export function useSayers(key: string, query: string) {
 }
 
 /** LarQL's DESCRIBE for a token-id query. */
-export function useDescribe(key: string, ids: number[] | null, opts: DescribeOptions) {
+export function useDescribe(v: OpenedVindex, ids: number[] | null, opts: DescribeOptions, run: boolean) {
+  const key = v.location.key;
   return useQuery({
-    queryKey: keys.describe(key, ids ?? [], JSON.stringify(opts)),
-    enabled: !!ids && ids.length > 0,
+    queryKey: keys.describe(resultsKey(v), ids ?? [], JSON.stringify(opts)),
+    gcTime: PERSIST_MAX_AGE,
+    enabled: run && !!ids && ids.length > 0,
     staleTime: Infinity,
     retry: false,
     queryFn: ({ signal }) =>

@@ -9,6 +9,7 @@ import { formatScore } from '../common/format';
 import { TokenText } from '../common/TokenText';
 import { useTokenizerInfo } from '../../queries/tokenizer';
 import { tokenizerProvenance } from '../token/QueryPanel';
+import { NumberSetting } from '../common/NumberSetting';
 import { toCsv } from './toCsv';
 import { download } from '../common/download';
 
@@ -20,16 +21,14 @@ export function DescribePanel({ vindex }: { vindex: OpenedVindex }) {
   const [opts, setOpts] = useState(DEFAULTS);
   const [run, setRun] = useState(false);
   const enc = useEncoded(vindex, q);
-  const ids = run && enc.data ? enc.data.tokens.map((t) => t.id) : null;
-  const r = useDescribe(vindex.location.key, ids, opts);
+  const ids = enc.data ? enc.data.tokens.map((t) => t.id) : null;
+  // Enabled by the Describe button; a result computed before (or restored after a reload) shows at once.
+  const r = useDescribe(vindex, ids, opts, run);
   const info = useTokenizerInfo(vindex);
   if (vindex.downMeta.kind !== 'dmet' && vindex.downMeta.kind !== 'jsonl') return null;
   const num = (k: keyof DescribeOptions, label: string) => (
-    <label>
-      {label}{' '}
-      <input type="number" aria-label={label} value={opts[k]} style={{ width: 70 }}
-        onChange={(e) => Number.isFinite(Number(e.target.value)) && setOpts({ ...opts, [k]: Number(e.target.value) })} />
-    </label>
+    <NumberSetting label={label} value={opts[k]} width={70} min={k === 'perLayer' ? 1 : -Infinity} max={k === 'perLayer' ? 100000 : Infinity}
+      integer={k === 'perLayer'} onValue={(v) => setOpts({ ...opts, [k]: v })} />
   );
   return (
     <section className="panel" aria-label="DESCRIBE">
@@ -50,7 +49,10 @@ export function DescribePanel({ vindex }: { vindex: OpenedVindex }) {
       {r.data && (
         <>
           <p>
-            Signal: <strong>{r.data.signal}</strong> (max {formatScore(r.data.maxScore)}), {r.data.edges.length} {r.data.edges.length === 1 ? "edge" : "edges"}.{' '}
+            Signal: <strong>{r.data.signal}</strong>{' '}
+            {r.data.edges.length > 0
+              ? `(max ${formatScore(r.data.maxScore)}), ${r.data.edges.length} ${r.data.edges.length === 1 ? 'edge' : 'edges'}.`
+              : `: no edge passed the filters${r.data.strongest ? ` (the strongest score was ${formatScore(r.data.strongest.score)} at L${r.data.strongest.layer} F${r.data.strongest.feature}, below the minimum or without a content-word output)` : ''}.`}{' '}
             <button type="button" onClick={() => download('describe.csv', toCsv(['token', 'token_id', 'token_raw', 'score', 'layer', 'feature', 'band'],
               r.data!.edges.map((e) => [e.token.text, e.token.id, e.token.raw, e.score, e.layer, e.feature, e.band]), { source: vindex.location.src, query: q, tokenizer: tokenizerProvenance(q, info), ...opts }), 'text/csv')}>CSV</button>{' '}
             <button type="button" onClick={() => download('describe.json', JSON.stringify({ source: vindex.location.src, query: q, tokenizer: tokenizerProvenance(q, info), options: opts, ...r.data }, null, 2), 'application/json')}>JSON</button>

@@ -1,7 +1,6 @@
-import { useState } from 'react';
 import type { OpenedVindex } from '../../engine/types';
 import type { FeatureDetail, ProjectionResult } from '../../engine/featureTypes';
-import { useProjection } from '../../queries/features';
+import { projectionOptions, useComputed } from '../../queries/features';
 import { errorText, isAbort } from '../../state/activity';
 import { formatScore, formatBytes } from '../common/format';
 import { TokenText } from '../common/TokenText';
@@ -11,21 +10,38 @@ import { toCsv } from './toCsv';
 import { download } from '../common/download';
 import { exportUnits } from '../overview/semantics';
 
-const K = 30;
+/** How many tokens a computed projection keeps at each end. */
+export const PROJECTION_K = 30;
 
+const bars = (list: ProjectionResult['byDot']) => list.slice(0, 15).map((t) => ({ token: t, score: t.score }));
+
+/** Both ends of a computed projection: the highest tokens beside the most negative (suppressed) ones. */
 function ProjectionTables({ res, name, stem, meta }: { res: ProjectionResult; name: string; stem: string; meta: Record<string, unknown> }) {
   return (
     <>
       <div className="row" style={{ alignItems: 'flex-start' }}>
         <div>
-          <h4>by dot product (logit)</h4>
-          <OutputBars items={res.byDot.slice(0, 15).map((t) => ({ token: t, score: t.score }))} label={`${name} by dot product`} />
+          <h4>highest, by dot product (logit)</h4>
+          <OutputBars items={bars(res.byDot)} label={`${name} by dot product`} />
         </div>
         <div>
-          <h4>by cosine</h4>
-          <OutputBars items={res.byCos.slice(0, 15).map((t) => ({ token: t, score: t.score }))} label={`${name} by cosine`} />
+          <h4>most negative, by dot product</h4>
+          <OutputBars items={bars(res.lowDot)} label={`${name}, most negative, by dot product`} />
         </div>
       </div>
+      <details>
+        <summary>By cosine (both ends)</summary>
+        <div className="row" style={{ alignItems: 'flex-start' }}>
+          <div>
+            <h4>highest, by cosine</h4>
+            <OutputBars items={bars(res.byCos)} label={`${name} by cosine`} />
+          </div>
+          <div>
+            <h4>most negative, by cosine</h4>
+            <OutputBars items={bars(res.lowCos)} label={`${name}, most negative, by cosine`} />
+          </div>
+        </div>
+      </details>
       {res.cacheNote && <p className="notice">{res.cacheNote}</p>}
       <p className="muted">
         Read {formatBytes(res.bytesRead)} of embeddings.bin (from the network or the persistent cache).{' '}
@@ -36,6 +52,8 @@ function ProjectionTables({ res, name, stem, meta }: { res: ProjectionResult; na
             download(`${stem}.csv`, toCsv(['kind', 'rank', 'id', 'token', 'raw', 'score'], [
               ...res.byDot.map((t, i) => ['dot', i + 1, t.id, t.text, t.raw, t.score]),
               ...res.byCos.map((t, i) => ['cos', i + 1, t.id, t.text, t.raw, t.score]),
+              ...res.lowDot.map((t, i) => ['dot-lowest', i + 1, t.id, t.text, t.raw, t.score]),
+              ...res.lowCos.map((t, i) => ['cos-lowest', i + 1, t.id, t.text, t.raw, t.score]),
             ], meta), 'text/csv')
           }
         >
@@ -46,11 +64,16 @@ function ProjectionTables({ res, name, stem, meta }: { res: ProjectionResult; na
   );
 }
 
+/** The state line of a computed panel: its error, or "Cancelled — Compute to retry". */
+export function ComputeState({ error }: { error: unknown }) {
+  if (!error) return null;
+  if (isAbort(error)) return <p className="notice" role="status">Cancelled — Compute to retry.</p>;
+  return <div role="alert" className="alert">{errorText(error)}</div>;
+}
+
 /** "Says": stored down_meta outputs (list "Output tokens") and the computed projection of the down row. */
-export function SaysPanel({ vindex, detail }: { vindex: OpenedVindex; detail: FeatureDetail }) {
-  const [run, setRun] = useState(false);
-  const key = vindex.location.key;
-  const proj = useProjection(key, detail.layer, detail.feature, 'down', K, run);
+export function SaysPanel({ vindex, detail, onCompute }: { vindex: OpenedVindex; detail: FeatureDetail; onCompute(): void }) {
+  const proj = useComputed(projectionOptions(vindex, detail.layer, detail.feature, 'down', PROJECTION_K));
   const stored = detail.outputs?.tokens ?? [];
   const computed = proj.data?.byDot ?? [];
   // The list shows stored outputs; without them, the computed projection once it exists.
@@ -89,24 +112,25 @@ export function SaysPanel({ vindex, detail }: { vindex: OpenedVindex; detail: Fe
       )}
       {detail.hasDown ? (
         <p>
-          <button type="button" onClick={() => (run ? proj.refetch() : setRun(true))} disabled={proj.isFetching}>
+          <button type="button" onClick={onCompute} disabled={proj.isFetching}>
             Compute full projection
           </button>{' '}
-          <span className="muted">streams embeddings.bin ({formatBytes(vindex.files.find((f) => f.name === 'embeddings.bin')?.size ?? 0)})</span>
+          <span className="muted">
+            says, hears and neighbours together; streams embeddings.bin ({formatBytes(vindex.files.find((f) => f.name === 'embeddings.bin')?.size ?? 0)})
+          </span>
         </p>
       ) : (
         <p className="muted">{vindex.description.flavour === 'moe-summary' ? 'A MoE summary holds gate directions only: there is no down direction to project.' : 'No down_features.bin: only stored outputs can be shown.'}</p>
       )}
-      {proj.error && !isAbort(proj.error) && <div role="alert" className="alert">{errorText(proj.error)}</div>}
+      <ComputeState error={proj.error} />
       {proj.data && <ProjectionTables res={proj.data} name="Computed outputs" stem={`L${detail.layer}-F${detail.feature}-says`} meta={meta} />}
     </section>
   );
 }
 
 /** "Hears": the gate row projected onto every embedding — which input tokens switch the feature on. */
-export function HearsPanel({ vindex, detail }: { vindex: OpenedVindex; detail: FeatureDetail }) {
-  const [run, setRun] = useState(false);
-  const proj = useProjection(vindex.location.key, detail.layer, detail.feature, 'gate', K, run);
+export function HearsPanel({ vindex, detail, onCompute }: { vindex: OpenedVindex; detail: FeatureDetail; onCompute(): void }) {
+  const proj = useComputed(projectionOptions(vindex, detail.layer, detail.feature, 'gate', PROJECTION_K));
   const directions = vindex.description.featureKind === 'direction';
   const tokenizer = useTokenizerInfo(vindex)?.provenance ?? null;
   const meta = {
@@ -117,13 +141,13 @@ export function HearsPanel({ vindex, detail }: { vindex: OpenedVindex; detail: F
     <section className="panel" aria-label="Hears">
       <h3>{directions ? `Hears: gate direction ${detail.feature} → vocabulary (input tokens; sign arbitrary)` : 'Hears: input tokens (gate vector → vocabulary)'}</h3>
       {detail.hasGate ? (
-        <button type="button" onClick={() => (run ? proj.refetch() : setRun(true))} disabled={proj.isFetching}>
+        <button type="button" onClick={onCompute} disabled={proj.isFetching}>
           Compute input tokens
         </button>
       ) : (
         <p className="muted">No readable gate row for this feature.</p>
       )}
-      {proj.error && !isAbort(proj.error) && <div role="alert" className="alert">{errorText(proj.error)}</div>}
+      <ComputeState error={proj.error} />
       {proj.data && (
         <>
           <ol className="output-list" aria-label="Input tokens">

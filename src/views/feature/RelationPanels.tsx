@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import type { OpenedVindex } from '../../engine/types';
 import type { FeatureDetail } from '../../engine/featureTypes';
-import { useNeighbours, useSayers } from '../../queries/features';
+import { neighboursOptions, useComputed, useSayers } from '../../queries/features';
+import { ComputeState } from './ProjectionPanels';
 import { useTokenizer, useTokenizerInfo } from '../../queries/tokenizer';
 import { useApp } from '../../state/store';
 import { errorText, isAbort } from '../../state/activity';
@@ -12,26 +13,36 @@ import { download } from '../common/download';
 
 const open = (layer: number, feature: number) => useApp.getState().selectFeature(layer, feature);
 
+/** Which neighbours to find: by gate or down rows, in the same layer or across all. */
+export interface NeighbourOptions {
+  vector: 'gate' | 'down';
+  scope: 'layer' | 'all';
+}
+
+/** How many neighbours are listed. */
+export const NEIGHBOURS_K = 15;
+
 /** Most similar features by cosine of gate or down rows, in this layer or across all, clickable. */
-export function NeighboursPanel({ vindex, detail }: { vindex: OpenedVindex; detail: FeatureDetail }) {
-  const [vector, setVector] = useState<'gate' | 'down'>('gate');
-  const [scope, setScope] = useState<'layer' | 'all'>('layer');
-  const [run, setRun] = useState(false);
-  const n = useNeighbours(vindex.location.key, detail.layer, detail.feature, vector, scope, 15, run);
+export function NeighboursPanel(props: {
+  vindex: OpenedVindex; detail: FeatureDetail; options: NeighbourOptions; onOptions(o: NeighbourOptions): void; onCompute(): void;
+}) {
+  const { vindex, detail, options, onOptions, onCompute } = props;
+  const { vector, scope } = options;
+  const n = useComputed(neighboursOptions(vindex, detail.layer, detail.feature, vector, scope, NEIGHBOURS_K));
   const info = useTokenizerInfo(vindex);
   return (
     <section className="panel" aria-label="Neighbours">
       <h3>Neighbours</h3>
       <div className="row">
-        <select aria-label="Neighbour vector" value={vector} onChange={(e) => setVector(e.target.value as 'gate' | 'down')}>
+        <select aria-label="Neighbour vector" value={vector} onChange={(e) => onOptions({ ...options, vector: e.target.value as 'gate' | 'down' })}>
           <option value="gate">by gate rows (hears alike)</option>
           <option value="down" disabled={!detail.hasDown}>by down rows (says alike)</option>
         </select>
-        <select aria-label="Neighbour scope" value={scope} onChange={(e) => setScope(e.target.value as 'layer' | 'all')}>
+        <select aria-label="Neighbour scope" value={scope} onChange={(e) => onOptions({ ...options, scope: e.target.value as 'layer' | 'all' })}>
           <option value="layer">same layer</option>
           <option value="all">all layers</option>
         </select>
-        <button type="button" onClick={() => setRun(true)} disabled={n.isFetching}>Find neighbours</button>
+        <button type="button" onClick={onCompute} disabled={n.isFetching}>Find neighbours</button>
         {n.data && (
           <button type="button" onClick={() => download(`L${detail.layer}-F${detail.feature}-neighbours.csv`,
             toCsv(['layer', 'feature', 'cosine', 'top', 'top_id', 'top_raw'], n.data.map((x) => [x.layer, x.feature, x.cosine, x.top?.text ?? null, x.top?.id ?? null, x.top?.raw ?? null]),
@@ -40,7 +51,7 @@ export function NeighboursPanel({ vindex, detail }: { vindex: OpenedVindex; deta
           </button>
         )}
       </div>
-      {n.error && !isAbort(n.error) && <div role="alert" className="alert">{errorText(n.error)}</div>}
+      <ComputeState error={n.error} />
       {n.data && (
         <table aria-label="Neighbours">
           <thead><tr><th className="num">Layer</th><th className="num">Feature</th><th className="num">Cosine</th><th>Top output</th></tr></thead>

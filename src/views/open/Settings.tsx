@@ -3,28 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useApp } from '../../state/store';
 import { engine } from '../../queries/engine';
 import { formatBytes } from '../common/format';
-
-/** A labelled number input that reports only values within [min, max]. */
-function NumberSetting(props: { label: string; min: number; max?: number; step: number; value: number; onValue(v: number): void }) {
-  const { label, min, max = Infinity, step, value, onValue } = props;
-  return (
-    <label>
-      {label}
-      <input
-        type="number"
-        min={min}
-        max={Number.isFinite(max) ? max : undefined}
-        step={step}
-        value={value}
-        aria-label={label}
-        onChange={(e) => {
-          const v = Number(e.target.value);
-          if (Number.isFinite(v) && v >= min && v <= max) onValue(v);
-        }}
-      />
-    </label>
-  );
-}
+import { NumberSetting } from '../common/NumberSetting';
 
 /** Settings: Hugging Face endpoint (like HF_ENDPOINT), gate memory budget and table size. */
 export function Settings() {
@@ -57,12 +36,18 @@ export function Settings() {
         </label>
         <button type="submit">Apply</button>
       </form>
-      <NumberSetting label="Gate memory budget (MiB)" min={16} step={64} value={settings.gateBudgetMiB}
-        onValue={(v) => useApp.getState().setSettings({ gateBudgetMiB: v })} />
-      <NumberSetting label="Top features shown" min={1} max={100000} step={1} value={settings.topN}
-        onValue={(v) => useApp.getState().setSettings({ topN: Math.round(v) })} />
-      <NumberSetting label="Persistent cache limit (MiB, 0 = off)" min={0} step={256} value={settings.cacheLimitMiB}
-        onValue={(v) => useApp.getState().setSettings({ cacheLimitMiB: v })} />
+      <div>
+        <NumberSetting label="Gate memory budget (MiB)" min={16} value={settings.gateBudgetMiB}
+          onValue={(v) => useApp.getState().setSettings({ gateBudgetMiB: v })} />
+      </div>
+      <div>
+        <NumberSetting label="Top features shown" min={1} max={100000} integer value={settings.topN}
+          onValue={(v) => useApp.getState().setSettings({ topN: v })} />
+      </div>
+      <div>
+        <NumberSetting label="Persistent cache limit (MiB, 0 = off)" min={0} value={settings.cacheLimitMiB}
+          onValue={(v) => useApp.getState().setSettings({ cacheLimitMiB: v })} />
+      </div>
       <div>
         <span aria-label="Persistent cache usage">
           {usage.data

@@ -113,14 +113,15 @@ export function Overview({ vindex }: { vindex: OpenedVindex }) {
         <dt>Total size</dt>
         <dd>{formatBytes(vindex.files.reduce((a, f) => a + f.size, 0))}</dd>
       </dl>
-      {(warnings.length > 0 || vindex.notices.length > 0) && (
+      {(warnings.length > 0 || vindex.notices.some((n) => n !== vindex.downMeta.note)) && (
         <ul className="problems" aria-label="Problems">
           {warnings.map((p, i) => (
             <li key={`p${i}`}>
               <strong>{p.file}</strong>: {p.message}
             </li>
           ))}
-          {vindex.notices.map((n, i) => (
+          {/* the down_meta note is already the "Feature outputs" entry above: do not say it twice */}
+          {vindex.notices.filter((n) => n !== vindex.downMeta.note).map((n, i) => (
             <li key={`n${i}`}>{n}</li>
           ))}
         </ul>

@@ -337,7 +337,7 @@ function referenceDescribe(ids: number[], opts: DescribeOptions) {
     else prev.also.push(h);
   }
   const edges = [...merged.values()].sort((a, b) => b.score - a.score || a.layer - b.layer || a.feature - b.feature);
-  const maxScore = edges.length ? edges[0].score : 0;
+  const maxScore = edges.length ? edges[0].score : NaN;
   const signal = maxScore >= opts.cleanAt ? 'clean' : maxScore >= opts.moderateAt ? 'moderate' : 'diffuse';
   return { edges, maxScore, signal, excluded, hits };
 }
@@ -353,7 +353,11 @@ describe('describe (LarQL DESCRIBE, server flavour)', () => {
       expect(byPlace(x.also), x.token.text).toEqual(byPlace(want.edges[i].also));
     });
     expect(got.signal).toBe(want.signal);
-    expect(got.maxScore).toBeCloseTo(want.maxScore, 4);
+    if (Number.isNaN(want.maxScore)) expect(got.maxScore).toBeNaN();
+    else expect(got.maxScore).toBeCloseTo(want.maxScore, 4);
+    // the strongest hit before the filters: the largest finite signed score among each layer's top perLayer by |dot|
+    const strongest = want.hits.length ? Math.max(...want.hits.map((h) => h.score)) : null;
+    if (strongest !== null) expect(got.strongest!.score).toBeGreaterThanOrEqual(strongest - 1e-4);
     return want;
   }
 
@@ -378,7 +382,12 @@ describe('describe (LarQL DESCRIBE, server flavour)', () => {
     const want = await check(engine, key, [43], { perLayer: 6, minScore: 0.5, cleanAt: 20, moderateAt: 1 });
     expect(want.edges.length).toBeGreaterThan(1);
     const none = await check(engine, key, [43], { perLayer: 20, minScore: 5, cleanAt: 20, moderateAt: 10 });
-    expect(none).toMatchObject({ edges: [], signal: 'diffuse', maxScore: 0 });
+    expect(none).toMatchObject({ edges: [], signal: 'diffuse' });
+    expect(none.maxScore).toBeNaN();
+    // no edge, yet something was scored: DESCRIBE names the strongest hit instead of "max 0"
+    const got = await engine.describe(key, opId('desc'), [43], { perLayer: 20, minScore: 5, cleanAt: 20, moderateAt: 10 }, noProgress);
+    expect(got.strongest).not.toBeNull();
+    expect(Number.isFinite(got.strongest!.score)).toBe(true);
   });
 });
 
