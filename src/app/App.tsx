@@ -15,7 +15,7 @@ import { CompareView } from '../views/compare/CompareView';
 import { useVindexB } from '../queries/compare';
 import { ViewRefusal } from '../views/overview/ViewRefusal';
 import { viewUnavailable } from '../views/overview/semantics';
-import { ViewTabs, panelId, tabId } from './ViewTabs';
+import { ViewTabs, panelId } from './ViewTabs';
 import { useKeepOpenVindex } from './useKeepOpenVindex';
 import { LinkLength } from '../views/common/LinkLength';
 
@@ -59,7 +59,8 @@ export function App() {
         <>
           <CompareBar />
           <ViewTabs />
-          <main className="view" role="tabpanel" id={panelId(view)} aria-labelledby={tabId(view)}>
+          {/* why aria-label, not aria-labelledby the tab: a panel named "Feature" would collide with the Feature input's label */}
+          <main className="view" role="tabpanel" id={panelId(view)} aria-label={`${view[0].toUpperCase()}${view.slice(1)} view`}>
             {view === 'overview' && <Overview vindex={vindex.data} />}
             {view !== 'overview' && viewUnavailable(vindex.data.description, view) !== null ? (
               <ViewRefusal vindex={vindex.data} view={view} />

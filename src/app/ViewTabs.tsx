@@ -11,8 +11,8 @@ const TABS: { view: ViewName; label: string }[] = [
 
 /** Id of the tab panel that shows a view (the tab's aria-controls). */
 export const panelId = (view: ViewName) => `panel-${view}`;
-/** Id of a view's tab (the panel's aria-labelledby). */
-export const tabId = (view: ViewName) => `tab-${view}`;
+/** Id of a view's tab. */
+const tabId = (view: ViewName) => `tab-${view}`;
 
 /**
  * The view tabs, following the WAI-ARIA tab pattern: one tab stop (roving tabindex), Left/Right

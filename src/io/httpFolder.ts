@@ -1,3 +1,4 @@
+import { explainNetworkFailure } from './networkFailure';
 import { abortError, fileLabel, ioError, isAbortError, type FileEntry, type VindexLocation } from './ByteSource';
 import { probeHttp } from './httpSource';
 import { isTransientStatus, withRetry, type Retryable, type RetryOptions } from './retry';
@@ -132,7 +133,8 @@ async function fetchRoot(url: string, name: string, fetchImpl: typeof fetch, opt
       if (signal?.aborted) throw abortError(signal);
       if (isAbortError(e)) throw e;
       const msg = e instanceof Error ? e.message : String(e);
-      return { retry: true, status: 0, message: `${name}: network error`, error: ioError('NetworkError', `${name}: cannot fetch ${url} (offline, or blocked by CORS): ${msg}`) };
+      const why = await explainNetworkFailure(url, fetchImpl, signal);
+      return { retry: true, status: 0, message: `${name}: network error`, error: ioError('NetworkError', `${name}: cannot fetch ${url}: ${why} (${msg})`) };
     }
     if (res.status === 404 || res.status === 410) {
       void res.body?.cancel().catch(() => {});

@@ -1,3 +1,4 @@
+import { explainNetworkFailure } from './networkFailure';
 import { abortError, fileLabel, formatBytes, ioError, isAbortError, type ByteSource } from './ByteSource';
 import { isTransientStatus, withRetry, type Retryable, type RetryOptions } from './retry';
 
@@ -201,8 +202,8 @@ async function requestRange(ctx: Ctx, first: number, last: number, signal?: Abor
     const msg = e instanceof Error ? e.message : String(e);
     return {
       retry: true, status: 0, message: `${ctx.file}: network error`,
-      // Why "or CORS": browsers report a CORS refusal as the same opaque TypeError as a network failure.
-      error: ioError('NetworkError', `${ctx.file}: network error reading bytes ${first}–${last} from ${ctx.url} (offline, or blocked by CORS): ${msg}`),
+      // Why probe: browsers report a CORS refusal, a redirect loop and being offline as the same TypeError.
+      error: ioError('NetworkError', `${ctx.file}: network error reading bytes ${first}–${last} from ${ctx.url}: ${await explainNetworkFailure(target, ctx.fetchImpl, signal)} (${msg})`),
     };
   }
   const etag = res.headers.get('etag');

@@ -7,6 +7,7 @@ import type { Metric } from '../state/permalink';
 import { parseQuery } from '../format/queryText';
 import { tokenizerOptions } from './tokenizer';
 import { isAbort } from '../state/activity';
+import { useDownloadAllowed } from '../state/consent';
 
 /** A layer × feature score grid as it streams in; `layers[l]` is null until scored (or unavailable). */
 export interface ScoreGrid {
@@ -88,9 +89,10 @@ async function fetchScores(
 export function useScores(vindex: OpenedVindex, ids: number[] | null, metric: Metric, label: string) {
   const client = useQueryClient();
   const key = vindex.location.key;
+  const allowed = useDownloadAllowed(vindex); // a phone asks first for a big vindex (DownloadConsent)
   return useQuery({
     queryKey: keys.scores(key, ids ?? [], metric),
-    enabled: !!ids && ids.length > 0,
+    enabled: !!ids && ids.length > 0 && allowed,
     staleTime: Infinity,
     gcTime: 60_000,
     retry: false,

@@ -18,6 +18,9 @@ export function validateTyped(text: string, min: number, max: number, integer: b
   return null;
 }
 
+/** Pause after the last keystroke before a valid value applies (long enough that "2048" never applies "20"). */
+const SETTLE_MS = 700;
+
 /**
  * A labelled number field that keeps the text as typed and checks it only on blur or Enter: typing
  * "512" passes through "5" and "51", which a per-keystroke check against a minimum would refuse
@@ -31,6 +34,16 @@ export function NumberSetting(props: {
   const [problem, setProblem] = useState<string | null>(null);
   const msgId = useId();
   useEffect(() => setText(String(value)), [value]);
+  // A valid value also applies once typing pauses, so Enter is not required; an invalid one waits for blur/Enter.
+  useEffect(() => {
+    if (validateTyped(text, min, max, integer) !== null) return;
+    const t = setTimeout(() => {
+      const v = parseTyped(text)!;
+      setProblem(null);
+      if (v !== value) onValue(v);
+    }, SETTLE_MS);
+    return () => clearTimeout(t);
+  }, [text]); // eslint-disable-line react-hooks/exhaustive-deps
   const commit = () => {
     const p = validateTyped(text, min, max, integer);
     setProblem(p);
