@@ -28,7 +28,8 @@ export async function withActivity<T>(
   signal?.addEventListener('abort', cancel, { once: true });
   act.start({ id: opId, label, unit, cancel });
   try {
-    return await run(opId, proxy((done: number, total: number, l: string) => act.update(opId, done, total, l || label)));
+    // the worker's step ("Projecting over embeddings.bin") is added to, not put in place of, what the operation is
+    return await run(opId, proxy((done: number, total: number, l: string) => act.update(opId, done, total, l && l !== label ? `${label} · ${l}` : label)));
   } finally {
     signal?.removeEventListener('abort', cancel);
     act.finish(opId);
