@@ -114,9 +114,12 @@ test('a slow read can be cancelled from its progress bar; pressing Score again r
   await page.getByRole('button', { name: 'Cancel' }).click();
   await bar.waitFor({ state: 'detached' });
   assert.equal(await page.getByRole('alert').count(), 0, 'a cancel is not an error');
+  // not an empty panel: the view says what happened and what to do
+  await page.getByText('Cancelled — Score to retry.').waitFor();
   hub.setFault('gate_vectors.bin', null);
   await page.getByRole('button', { name: 'Score', exact: true }).click();
   await waitScored(page, 30000, `#${paris}`);
+  assert.equal(await page.getByText('Cancelled — Score to retry.').count(), 0);
   const top = await readTopFeatures(page);
   assert.deepEqual([top[0].layer, top[0].feature], [capital.layer, capital.feature]);
 });
