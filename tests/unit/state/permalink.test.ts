@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { decodePermalink, encodePermalink, EMPTY_VIEW } from '../../../src/state/permalink';
+import { decodePermalink, encodePermalink, EMPTY_VIEW, historyMode } from '../../../src/state/permalink';
 
 describe('permalink codec (contract v1)', () => {
   it('decodes every parameter of a full link', () => {
@@ -9,7 +9,7 @@ describe('permalink codec (contract v1)', () => {
     expect(problems).toEqual([]);
     expect(state).toEqual({
       src: 'hf:owner/name@abc', endpoint: 'http://127.0.0.1:9', view: 'feature', q: '#12,#40', q2: 'Berlin',
-      metric: 'dot', rank: 'signed', layer: 6, feature: 122, src2: null, endpoint2: null, tokenizer: null,
+      metric: 'dot', rank: 'signed', layer: 6, feature: 122, src2: null, endpoint2: null, tokenizer: null, norm: 'raw', zoom: null,
     });
   });
 
@@ -54,5 +54,26 @@ describe('permalink codec (contract v1)', () => {
     expect(problems.join('\n')).toMatch(/metric "l2"/);
     expect(problems.join('\n')).toMatch(/layer=-1/);
     expect(problems.join('\n')).toMatch(/feature=x/);
+  });
+
+  it('carries the normalisation and the zoom range, compactly, and refuses bad ones', () => {
+    const s = { ...EMPTY_VIEW, src: 'demo', view: 'token' as const, q: 'Paris', norm: 'z' as const, zoom: [120.254, 480] as [number, number] };
+    const text = encodePermalink(s);
+    expect(text).toBe('?src=demo&view=token&q=Paris&norm=z&zoom=120.25-480');
+    expect(decodePermalink(text).state).toMatchObject({ norm: 'z', zoom: [120.25, 480] });
+    const bad = decodePermalink('?norm=log&zoom=9-3');
+    expect(bad.state).toMatchObject({ norm: 'raw', zoom: null });
+    expect(bad.problems.join('\n')).toMatch(/norm "log"/);
+    expect(bad.problems.join('\n')).toMatch(/zoom=9-3/);
+  });
+
+  it('pushes history for navigation and rewrites the entry for adjustments', () => {
+    const a = { ...EMPTY_VIEW, src: 'demo', view: 'token' as const, q: 'Paris' };
+    expect(historyMode(a, { ...a, view: 'feature', layer: 6, feature: 122 })).toBe('push');
+    expect(historyMode(a, { ...a, q: 'Berlin' })).toBe('push');
+    expect(historyMode(a, { ...a, src: 'hf:x/y' })).toBe('push');
+    expect(historyMode(a, { ...a, metric: 'dot', rank: 'abs' })).toBe('replace');
+    expect(historyMode(a, { ...a, zoom: [0, 10] })).toBe('replace');
+    expect(historyMode(a, { ...a, norm: 'pct' })).toBe('replace');
   });
 });

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { scoresNpy, scoresCsv, topJson, pngWithText, denseGrid } from '../../../src/views/token/exporters';
+import { scoresNpy, scoresCsv, topJson, topCsv, pngWithText, denseGrid, csvCell, csvComments } from '../../../src/views/token/exporters';
+import { toCsv } from '../../../src/views/feature/toCsv';
 import { formatScore } from '../../../src/views/common/format';
 
 const meta = { source: 'demo', commit: null, query: ' Paris', tokenIds: [2376], tokens: ['ĠParis'], tokenizer: 'tester/gpt2-base@' + 'ab'.repeat(20), metric: 'cos', rank: 'signed' };
@@ -83,5 +84,27 @@ describe('formatScore', () => {
     expect(formatScore(Infinity)).toBe('+inf');
     expect(formatScore(-Infinity)).toBe('-inf');
     expect(formatScore(1234567)).toBe('1.2346e+6');
+  });
+});
+
+describe('CSV cells and comments cannot run in a spreadsheet (issue 12.11)', () => {
+  it('prefixes text starting with = + - @ tab or CR, quotes separators, leaves numbers alone', () => {
+    expect(csvCell('=HYPERLINK("http://x","y")')).toBe(`"'=HYPERLINK(""http://x"",""y"")"`);
+    expect(csvCell('+1')).toBe("'+1");
+    expect(csvCell('-2')).toBe("'-2");
+    expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(csvCell('\tx')).toBe("'\tx");
+    expect(csvCell('\rx')).toBe(`"'\rx"`);
+    expect(csvCell(' Paris')).toBe(' Paris');
+    expect(csvCell(-0.5)).toBe('-0.5');
+    expect(csvCell(null)).toBe('');
+  });
+
+  it('keeps a query with a line break on its comment line', () => {
+    const lines = csvComments({ query: 'Paris\n=HYPERLINK("http://evil")', ids: [1, 2] });
+    expect(lines).toEqual(['# query: "Paris\\n=HYPERLINK(\\"http://evil\\")"', '# ids: 1 2']);
+    const csv = topCsv([{ layer: 0, feature: 1, score: -3 }], { ...meta, query: 'Paris\n=HYPERLINK(1)' });
+    for (const line of csv.split('\n')) expect(line).not.toMatch(/^[=+\-@\t\r]/);
+    expect(toCsv(['token'], [['=1+2']], { q: 'x\r\n@y' }).split('\n').every((l) => !/^[=+\-@]/.test(l))).toBe(true);
   });
 });
