@@ -184,13 +184,17 @@ test('keyboard only: Tab reaches Pick folder, Enter opens the chooser, and the f
   const { page, errors } = await newPage(chrome.browser);
   await page.goto(app.url);
   await page.getByRole('button', { name: 'Pick folder' }).waitFor();
+  // listen first: Playwright turns on file-chooser interception asynchronously when a listener is added
+  const chooserEvent = page.waitForEvent('filechooser');
+  await page.waitForTimeout(100);
   let found = false;
   for (let i = 0; i < 20 && !found; i++) {
     await page.keyboard.press('Tab');
     found = await page.evaluate(() => document.activeElement?.textContent?.trim() === 'Pick folder');
   }
   assert.ok(found, 'Tab reaches Pick folder');
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
+  await page.keyboard.press('Enter');
+  const chooser = await chooserEvent;
   await chooser.setFiles(join(FIXTURES, NAME));
   await page.getByRole('region', { name: 'Overview' }).getByText(e.model).first().waitFor();
   await page.keyboard.press('Shift+Tab');
