@@ -113,6 +113,8 @@ test('tabs follow the ARIA pattern; J and K step features; the buttons do the sa
   await page.keyboard.press('Home');
   await page.getByRole('region', { name: 'Overview' }).waitFor();
   await page.keyboard.press('End');
+  assert.equal(await page.getByRole('tab', { name: 'Compare' }).getAttribute('aria-selected'), 'true');
+  await page.keyboard.press('ArrowLeft');
   await region(page, 1, 0).waitFor();
   assert.equal(await page.getByRole('tabpanel').count(), 1);
   assert.deepEqual(realErrors(errors), []);

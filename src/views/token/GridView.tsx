@@ -36,7 +36,7 @@ export function GridView(props: {
   const maxF = Math.max(1, ...d.layers.map((l) => l.numFeatures));
   const zoom: [number, number] | null = storeZoom && storeZoom[0] < maxF ? [storeZoom[0], Math.min(maxF, storeZoom[1])] : null;
   const display = useMemo(() => normaliseGrid(grid.layers, norm, rank), [grid.layers, norm, rank]);
-  const colour = useMemo(() => colourScale(display, norm, colourMax), [display, norm, colourMax]);
+  const colour = useMemo(() => colourScale(display, norm, colourMax, !grid.complete), [display, norm, colourMax, grid.complete]);
   const groups = useMemo(() => expertGroups(d), [d]);
   const [expert, setExpert] = useState<number | null>(null);
   const win = groups && expert !== null ? expertWindow(groups, expert) : null;

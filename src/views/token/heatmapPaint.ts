@@ -36,15 +36,18 @@ export function maxAbsFinite(grid: (Float32Array | null)[]): number {
 
 /**
  * The diverging colour scale: centred on zero and symmetric over the largest finite |value| (or over
- * `sharedMax` when several heatmaps share one scale), rounded up by {@link niceCeil}, for raw scores
- * and z-scores; 0–50–100 for percentiles.
+ * `sharedMax` when several heatmaps share one scale) for raw scores and z-scores; 0–50–100 for
+ * percentiles. While layers still stream in (`streaming`), the bound is rounded up by
+ * {@link niceCeil}, so it changes a few times rather than once per layer; the complete grid gets its
+ * exact bound (one more repaint).
  */
-export function colourScale(grid: (Float32Array | null)[], norm: Norm = 'raw', sharedMax?: number): d3.ScaleDiverging<string> {
+export function colourScale(grid: (Float32Array | null)[], norm: Norm = 'raw', sharedMax?: number, streaming = false): d3.ScaleDiverging<string> {
   // RdBu reversed: positive scores red, negative blue, zero white.
   const scale = d3.scaleDiverging((t) => d3.interpolateRdBu(1 - t));
   if (norm === 'pct') return scale.domain([0, 50, 100]);
-  const m = norm === 'raw' && sharedMax !== undefined && sharedMax > 0 ? sharedMax : maxAbsFinite(grid);
-  const top = niceCeil(m);
+  let m = norm === 'raw' && sharedMax !== undefined && sharedMax > 0 ? sharedMax : maxAbsFinite(grid);
+  if (!(m > 0)) m = 1;
+  const top = streaming ? niceCeil(m) : m;
   return scale.domain([-top, 0, top]);
 }
 

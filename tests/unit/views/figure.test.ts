@@ -45,13 +45,16 @@ describe('heatmap figure', () => {
 });
 
 describe('colour domain', () => {
-  it('snaps to round numbers so streaming layers rarely change it', () => {
+  it('snaps to round numbers while layers stream in, so the bound rarely changes', () => {
     expect(niceCeil(0.7712)).toBe(0.8);
     expect(niceCeil(0.8)).toBe(0.8);
     expect(niceCeil(17.8)).toBe(20);
     expect(niceCeil(1.01)).toBeCloseTo(1.2, 12);
     expect(niceCeil(0)).toBe(1);
-    expect(colourScale([new Float32Array([0.3, -0.45])]).domain()).toEqual([-0.5, 0, 0.5]);
+    expect(colourScale([new Float32Array([0.3, -0.45])], 'raw', undefined, true).domain()).toEqual([-0.5, 0, 0.5]);
+    const exact = colourScale([new Float32Array([0.3, -0.45])]).domain();
+    expect(exact[2]).toBeCloseTo(0.45, 6); // a complete grid gets its exact bound
+    expect(colourScale([new Float32Array([0.3])], 'raw', 2).domain()).toEqual([-2, 0, 2]); // a shared bound wins
     expect(colourScale([new Float32Array([3])], 'pct').domain()).toEqual([0, 50, 100]);
     expect(d3.rgb(colourScale([new Float32Array([1])])(0)).formatHex()).toBe(d3.rgb(d3.interpolateRdBu(0.5)).formatHex());
   });
