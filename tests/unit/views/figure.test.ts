@@ -4,7 +4,7 @@ import { heatmapFigureSvg, needsRaster, figureLayout, MAX_VECTOR_CELLS, type Fig
 import { niceCeil, colourScale } from '../../../src/views/token/heatmapPaint';
 import { validateTyped, parseTyped } from '../../../src/views/common/NumberSetting';
 
-const meta = { source: 'hf:o/n', commit: 'abcdef0123456789', query: 'Paris', tokenIds: [7], metric: 'cos', rank: 'signed', norm: 'raw', zoom: null };
+const meta = { source: 'hf:o/n', commit: 'abcdef0123456789', query: 'Paris', tokenIds: [7], tokens: ['Paris'], tokenizer: 'vindex:tokenizer.json', metric: 'cos', rank: 'signed', norm: 'raw', zoom: null };
 
 function input(L: number, F: number, view: [number, number] = [0, F]): FigureInput {
   const grid = Array.from({ length: L }, (_, l) => Float32Array.from({ length: F }, (_, f) => Math.sin(l * 31 + f)));
