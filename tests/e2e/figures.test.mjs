@@ -79,7 +79,7 @@ test('a zoomed export records its range and holds only the visible cells; the PN
   const [w, h] = [png.readUInt32BE(16), png.readUInt32BE(20)];
   const [sw, sh] = svg.match(/<svg[^>]* width="(\d+)" height="(\d+)"/).slice(1).map(Number);
   assert.deepEqual([w, h], [2 * sw, 2 * sh]);
-  assert.ok(png.includes(Buffer.from('"zoom":"2?8"')), 'zoom in the PNG text chunk (non-ASCII written as ?)');
+  assert.ok(png.includes(Buffer.from('"zoom":"2\\u20138"')), 'zoom in the PNG text chunk (non-ASCII as a JSON \\u escape)');
   assert.deepEqual(realErrors(errors), []);
 });
 
