@@ -1,0 +1,2 @@
+/** Rust's str::trim. */
+export function rustTrim(s: string): string;
