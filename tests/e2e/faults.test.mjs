@@ -1,17 +1,16 @@
-// Server faults, end to end: the demo vindex served as a Hub repo (large files 302 to a CDN origin)
+// Server faults, end to end: the synthetic vindex served as a Hub repo (large files 302 to a CDN origin)
 // with one fault injected on gate_vectors.bin at a time. Each gets a retry or an alert that names the
 // file, and the app stays usable: once the fault is cleared the next query works.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startVindexServer } from '../server/vindexServer.mjs';
-import { ROOT, startApp, launch, newPage, readTopFeatures, waitScored } from './harness.mjs';
+import { startApp, launch, newPage, readTopFeatures, waitScored, SYNTHETIC, plantedManifest } from './harness.mjs';
 
 const SHA = 'c3'.repeat(20);
-const manifest = JSON.parse(readFileSync(join(ROOT, 'public/demo/manifest.json'), 'utf8'));
-const capital = manifest.planted.find((p) => p.label === 'capital → country');
+const { capital } = plantedManifest();
 const paris = capital.queries.find((q) => q.text === 'Paris').ids[0];
 const berlin = capital.queries.find((q) => q.text === 'Berlin').ids[0];
 let app, hub, chrome, bigDir;
@@ -31,7 +30,7 @@ before(async () => {
   app = await startApp();
   hub = await startVindexServer({
     root: bigDir,
-    hubRepos: { 'model:tester/demo': { dir: join(ROOT, 'public/demo'), sha: SHA } },
+    hubRepos: { 'model:tester/demo': { dir: SYNTHETIC, sha: SHA } },
   });
   chrome = await launch();
 });

@@ -6,17 +6,16 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startVindexServer } from '../server/vindexServer.mjs';
-import { ROOT, FIXTURES, startApp, launch, newPage, realErrors } from './harness.mjs';
+import { FIXTURES, startApp, launch, newPage, realErrors, SYNTHETIC, plantedManifest } from './harness.mjs';
 
 const SHA = 'e5'.repeat(20);
 const expected = (name) => JSON.parse(readFileSync(join(FIXTURES, name, 'expected.json'), 'utf8'));
-const manifest = JSON.parse(readFileSync(join(ROOT, 'public/demo/manifest.json'), 'utf8'));
-const capital = manifest.planted.find((p) => p.label === 'capital → country');
+const { manifest, capital } = plantedManifest();
 let app, data, chrome;
 
 before(async () => {
   app = await startApp();
-  data = await startVindexServer({ root: FIXTURES, hubRepos: { 'model:tester/demo': { dir: join(ROOT, 'public/demo'), sha: SHA } } });
+  data = await startVindexServer({ root: FIXTURES, hubRepos: { 'model:tester/demo': { dir: SYNTHETIC, sha: SHA } } });
   chrome = await launch();
 });
 after(async () => {
@@ -67,9 +66,9 @@ test('an empty down_meta.bin is said plainly and the computed projection is offe
   assert.deepEqual(realErrors(errors), []);
 });
 
-test('neighbours, sayers and DESCRIBE on the demo are clickable and point at the planted structure', async () => {
+test('neighbours, sayers and DESCRIBE on the synthetic vindex are clickable and point at the planted structure', async () => {
   const { page, errors } = await newPage(chrome.browser);
-  await page.goto(featureUrl('demo', capital.layer, capital.feature, '&q=Paris'));
+  await page.goto(featureUrl(encodeURIComponent(`${data.url}synthetic-demo/`), capital.layer, capital.feature, '&q=Paris'));
   const region = page.getByRole('region', { name: `Feature L${capital.layer} F${capital.feature}` });
   await region.getByText(/Query “Paris”: cos score/).waitFor({ timeout: 20000 });
   assert.match(await region.innerText(), /rank 1 of all features/);
@@ -112,7 +111,7 @@ test('a full projection is kept in the persistent cache: after a reload it reads
   await region.getByRole('button', { name: 'Compute full projection' }).click();
   await page.getByRole('img', { name: 'Computed outputs by dot product' }).waitFor({ timeout: 20000 });
   const emb = (reqs) => reqs.filter((r) => r.path.endsWith('embeddings.bin') && r.status === 206).reduce((a, r) => a + r.bytes, 0);
-  const size = readFileSync(join(ROOT, 'public/demo/embeddings.bin')).length;
+  const size = readFileSync(join(SYNTHETIC, 'embeddings.bin')).length;
   assert.equal(emb(data.requests), size, 'the first projection reads the whole embeddings file once');
   const firstTokens = await page.getByRole('img', { name: 'Computed outputs by dot product' }).locator('text').allTextContents();
   await page.waitForTimeout(500); // let the block writes finish

@@ -1,13 +1,23 @@
 // Shared end-to-end harness: serves the built app and fixtures on 127.0.0.1 (Range-capable test
 // server), launches Debian's headless Chromium through playwright-core, and collects console errors.
 import { chromium } from 'playwright-core';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startVindexServer } from '../server/vindexServer.mjs';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const DIST = join(ROOT, 'dist');
 export const FIXTURES = join(ROOT, 'tests/fixtures/out');
+/** The synthetic vindex with planted features (tests/fixtures/make-synthetic-demo.mjs), for tests that need planted values. */
+export const SYNTHETIC = join(FIXTURES, 'synthetic-demo');
+/** The real embedded demo (SmolLM2-135M), served by the app server at ?src=demo. */
+export const DEMO = join(ROOT, 'public/demo');
+
+/** The synthetic vindex's manifest (planted features with float64 reference scores) and its capital → country feature. */
+export function plantedManifest() {
+  const manifest = JSON.parse(readFileSync(join(SYNTHETIC, 'manifest.json'), 'utf8'));
+  return { manifest, capital: manifest.planted.find((p) => p.label === 'capital → country') };
+}
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Starts the app server (the built dist/, which includes the demo) with optional Hub repos and faults. */

@@ -1,5 +1,6 @@
-// Runs the end-to-end suite: makes the fixtures, then node's test runner over tests/e2e/*.test.mjs,
-// one file at a time (each launches its own Chromium; the machine has 2 cores).
+// Runs the end-to-end suite: makes the fixtures (and the synthetic vindex with planted features),
+// then node's test runner over tests/e2e/*.test.mjs, one file at a time (each launches its own
+// Chromium; the machine has 2 cores).
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ const dir = import.meta.dirname;
 execFileSync(process.execPath, [join(dir, '../fixtures/make-fixtures.mjs')], { stdio: 'inherit' });
 execFileSync(process.execPath, [join(dir, '../fixtures/make-compare-fixtures.mjs')], { stdio: 'inherit' });
 execFileSync(process.execPath, [join(dir, '../fixtures/make-token-fixtures.mjs')], { stdio: 'inherit' });
+execFileSync(process.execPath, [join(dir, '../fixtures/make-synthetic-demo.mjs')], { stdio: 'inherit' });
 const only = process.argv.slice(2);
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.test.mjs'))

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startVindexServer } from '../server/vindexServer.mjs';
-import { ROOT, FIXTURES, startApp, launch, newPage, readTopFeatures, waitScored, realErrors } from './harness.mjs';
+import { FIXTURES, startApp, launch, newPage, readTopFeatures, waitScored, realErrors, SYNTHETIC, plantedManifest } from './harness.mjs';
 
 const SHA = 'd4'.repeat(20);
 const expected = (name) => JSON.parse(readFileSync(join(FIXTURES, name, 'expected.json'), 'utf8'));
@@ -19,7 +19,7 @@ before(async () => {
     root: FIXTURES,
     hubRepos: {
       'model:tester/f32': { dir: join(FIXTURES, 'larql-v2-f32'), sha: SHA },
-      'model:tester/demo': { dir: join(ROOT, 'public/demo'), sha: SHA },
+      'model:tester/demo': { dir: SYNTHETIC, sha: SHA },
     },
   });
   chrome = await launch();
@@ -118,8 +118,7 @@ test('bad input: an empty query, ids beyond the vocabulary, and unknown text eac
 
 test('the first heatmap reads only index.json, gate, embedding rows, tokenizer and down_meta parts; a second query only new embedding rows', async () => {
   const { page, errors } = await newPage(chrome.browser);
-  const manifest = JSON.parse(readFileSync(join(ROOT, 'public/demo/manifest.json'), 'utf8'));
-  const paris = manifest.planted.find((p) => p.label === 'capital → country').queries.find((q) => q.text === 'Paris').ids[0];
+  const paris = plantedManifest().capital.queries.find((q) => q.text === 'Paris').ids[0];
   data.requests.length = 0;
   await page.goto(`${app.url}?src=hf:tester/demo@${SHA}&endpoint=${encodeURIComponent(data.origin)}&view=token&q=Paris`);
   await waitScored(page);
