@@ -7,9 +7,8 @@
 // The vindex is written to a temporary folder beside `out` and renamed into place at the end, so
 // a refused or interrupted extraction never leaves a half vindex. Exits 1 with the reason.
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { rmSync, writeFileSync } from 'node:fs';
 import { extractVindex, replaceDir, sha256File, tempDirFor } from './gguf/extract.mjs';
 
 const { values, positionals } = parseArgs({
@@ -48,7 +47,6 @@ try {
   replaceDir(tmp, out);
   console.error(`wrote ${out} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 } catch (e) {
-  const { rmSync } = await import('node:fs');
   rmSync(tmp, { recursive: true, force: true });
   console.error(e.name === 'GgufError' ? e.message : e.stack);
   process.exit(1);

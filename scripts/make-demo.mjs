@@ -10,7 +10,7 @@
 // is 30 × 1536 × 49152 × 576 multiply-adds). Writes into a temporary folder and renames it into
 // place at the end, so a failure never leaves a half demo.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { extractVindex, replaceDir, sha256File, tempDirFor } from './gguf/extract.mjs';
@@ -98,7 +98,6 @@ async function main() {
     replaceDir(tmp, OUT);
     log(`wrote ${OUT} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   } catch (e) {
-    const { rmSync } = await import('node:fs');
     rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
