@@ -11,8 +11,8 @@ const EXAMPLES = [
     label: 'Open the embedded demo vindex',
     text: (
       <>
-        on the digit “7”: its top feature is <strong>L29 F1454</strong>, and what that feature writes (its output tokens) is digits:
-        2, 3, 5, 4, 6, 1, 0, 7. Nine of the ten digits find this feature first (“6” finds it second).
+        on the digit “7”: its top feature is <strong>L29 F1454</strong>, and what that feature writes (its ten output tokens) is the ten
+        digits, 2, 3, 5, 4, 6, 1, 0, 7, 8, 9. Nine of the ten digits find this feature first (“6” finds it second).
       </>
     ),
   },

