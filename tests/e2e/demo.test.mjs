@@ -26,11 +26,11 @@ after(async () => {
 
 /** Token ids shown in the query's token chips. */
 const shownIds = async (page) => [...(await page.getByLabel('Query tokens').first().innerText()).matchAll(/#(\d+)/g)].map((m) => Number(m[1]));
-/** Ids of a feature's "Output tokens" list (each item's title names its id). */
+/** Ids of a feature's "Output tokens" list (each token element carries data-token-id). */
 async function outputIds(page, l, f) {
   const list = page.getByRole('region', { name: `Feature L${l} F${f}` }).getByRole('list', { name: 'Output tokens' });
   await list.getByRole('listitem').first().waitFor({ timeout: 30000 });
-  return list.getByRole('listitem').evaluateAll((lis) => lis.map((li) => Number(li.getAttribute('title').match(/id (\d+)/)[1])));
+  return list.locator('[data-token-id]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-token-id'))));
 }
 
 /** Compares the page's Top features with the float64 reference (near-ties within display precision may swap). */
@@ -152,18 +152,16 @@ test('DESCRIBE "␣Monday" (#12397) at min score 2 returns edges that hold on th
   await panel.getByLabel('Min score').fill('2');
   await panel.getByRole('button', { name: 'Describe' }).click();
   await panel.getByText(/^Signal:/).waitFor({ timeout: 60000 });
-  const items = await panel.locator('ul[aria-label^="DESCRIBE"] li').allInnerTexts();
-  const edges = items.map((t) => {
-    const m = /^(.*) (-?[\d.e+-]+) \(L(\d+) F(\d+)/.exec(t.trim());
-    assert.ok(m, t);
-    return { token: m[1].trim(), score: Number(m[2]), layer: Number(m[3]), feature: Number(m[4]) };
-  });
+  const edges = await panel.locator('ul[aria-label^="DESCRIBE"] li').evaluateAll((lis) => lis.map((li) => {
+    const m = /(-?[\d.e+-]+) \(L(\d+) F(\d+)/.exec(li.textContent);
+    return { token: Number(li.querySelector('[data-token-id]').getAttribute('data-token-id')), score: Number(m[1]), layer: Number(m[2]), feature: Number(m[3]) };
+  }));
   assert.ok(edges.length >= 4, `${edges.length} edges`);
   for (const e of edges) {
     const dot = ref.dotScore([id], e.layer, e.feature);
-    assert.ok(dot >= 2 && Math.abs(dot - e.score) <= 1e-3 * Math.abs(dot), `${e.token}: shown ${e.score}, reference dot ${dot}`);
-    assert.equal(ref.decode(ref.storedOutputs(e.layer, e.feature).out[0].id).trim(), e.token, `L${e.layer} F${e.feature}`);
+    assert.ok(dot >= 2 && Math.abs(dot - e.score) <= 1e-3 * Math.abs(dot), `#${e.token}: shown ${e.score}, reference dot ${dot}`);
+    assert.equal(ref.storedOutputs(e.layer, e.feature).out[0].id, e.token, `L${e.layer} F${e.feature}: the edge is its top stored token`);
   }
-  assert.ok(edges.some((e) => e.token === 'day' && e.layer === 29 && e.feature === 1242), JSON.stringify(edges));
+  assert.ok(edges.some((e) => ref.decode(e.token).trim() === 'day' && e.layer === 29 && e.feature === 1242), JSON.stringify(edges));
   assert.deepEqual(realErrors(errors), []);
 });

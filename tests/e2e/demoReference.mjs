@@ -3,7 +3,7 @@
 // mapping and the DMET walk come from tests/fixtures/reference or are written here from the format.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { f16ToNumber, BYTE_SYMBOLS } from '../fixtures/reference/index.mjs';
+import { f16ToNumber, BYTE_SYMBOLS } from '../fixtures/base/index.mjs';
 import { DEMO } from './harness.mjs';
 
 const F16 = new Float64Array(65536).map((_, b) => f16ToNumber(b));

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { extractVindex } from '../../../scripts/gguf/extract.mjs';
 import { f32Bytes, tinyGguf, type KV, type TensorSpec } from './tinyGguf';
 // @ts-expect-error: plain-JS reference helpers without type declarations
-import { dotAt, f16Bits, f16ToNumber, roundF16, makeRng, BYTE_SYMBOLS } from '../../fixtures/reference/index.mjs';
+import { dotAt, f16Bits, f16ToNumber, roundF16, makeRng, BYTE_SYMBOLS } from '../../fixtures/base/index.mjs';
 
 const L = 2, H = 32, F = 64;
 const byteSym = new Map<number, string>(BYTE_SYMBOLS as [number, string][]);
