@@ -1,4 +1,4 @@
-// Case (d) of `npm run bench`: comparing two vindexes.
+// Case "compare" (was (d)) of `npm run bench`: comparing two vindexes.
 //
 //  1. The maths alone (bench/compareBench.ts): subspace similarity of one layer's leading rows
 //     (pivoted Cholesky on Gram matrices) against explicit modified Gram–Schmidt, and the paired row
@@ -9,15 +9,17 @@
 //     explicit Gram–Schmidt per layer. Bytes read are compared with the folders' total size.
 import { openAsBlob, mkdirSync, readFileSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeRandomF16 } from '../lib/data.mjs';
+import { fmtBytes } from '../lib/record.mjs';
 
 const L = 36, F = 128, H = 4096, V = 4096;
 
-/** Runs the case; `ctx` carries run.mjs's helpers. */
-export async function caseD({ ROOT, TMP, record, note, writeRandomF16, fmtBytes }) {
-  const C = 'd';
+/** Runs the case; `ctx`: {ROOT, TMP, record, note}. */
+export async function compareCase({ ROOT, TMP, record, note }) {
+  const C = 'compare';
   const vite = await import('vite');
   const { module: maths } = await vite.runnerImport(join(ROOT, 'bench/compareBench.ts'));
-  for (const r of maths.runCompareBench()) record(C, r.name, r.value, r.unit, r.baseline ?? null, 'lower');
+  for (const r of maths.runCompareBench()) record(C, r.name, r.value, r.unit, r.baseline ?? null, { baselineName: 'naive' });
   note(C, 'maths: one thread, synthetic f16 rows, medians; baselines = explicit two-pass MGS on f64 rows / decode both layers to f64, then loop; results checked equal');
 
   const dirs = ['cmp-a', 'cmp-b'].map((d) => join(TMP, d));
@@ -76,8 +78,8 @@ export async function caseD({ ROOT, TMP, record, note, writeRandomF16, fmtBytes 
     const naiveMs = performance.now() - t;
     const worst = Math.max(...layers.map((l, i) => Math.abs(l.gate - naiveGate[i])));
     if (!(worst < 1e-9)) throw new Error(`engine and naive gate subspace similarities differ by ${worst}`);
-    record(C, `compare two Qwen3-8B compact geometries (${L} layers, gate + down), real engine, ms`, ms, 'ms', naiveMs, 'lower');
-    record(C, 'same, bytes read', summary.bytesRead, 'bytes', total, 'lower', 'baseline = both folders whole; the comparison reads gate and down, never embeddings');
+    record(C, `compare two Qwen3-8B compact geometries (${L} layers, gate + down), real engine, ms`, ms, 'ms', naiveMs, { baselineName: 'read whole, Gram–Schmidt per layer' });
+    record(C, 'same, bytes read', summary.bytesRead, 'bytes', total, { baselineName: 'both folders whole', note: 'the comparison reads gate and down, never embeddings' });
     const same = layers.filter((l) => l.layer % 4 === 0).map((l) => l.gate.toFixed(4));
     note(C, `engine results equal the naive MGS within ${worst.toExponential(1)}; re-drawn layers score ${[...new Set(same)].join(', ')} … (k/H = ${(F / H).toFixed(4)}), shared ones 1`);
   } finally {
