@@ -30,20 +30,32 @@ export function chromiumPids() {
   return out;
 }
 
-/** Pss of one process in bytes (0 when it has gone). */
-export function pssOf(pid) {
+/**
+ * Pss and private bytes (Private_Clean + Private_Dirty) of one process (0 when it has gone). Private
+ * is reported beside Pss because Pss splits shared pages (Chromium's own code) with every process
+ * mapping them, including other Chromium instances on this shared machine, which lowers it a little.
+ */
+export function memOf(pid) {
   try {
-    const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : 0;
+    const t = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const kb = (k) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(t)?.[1] ?? 0) * 1024;
+    return { pss: kb('Pss'), priv: kb('Private_Clean') + kb('Private_Dirty') };
   } catch {
-    return 0;
+    return { pss: 0, priv: 0 };
   }
 }
 
-/** Sum of Pss over the browser's processes, bytes, and how many processes were counted. */
+/** Sum of Pss (`bytes`) and of private bytes over the browser's processes, and how many were counted. */
 export function browserPss() {
   const pids = chromiumPids();
-  return { bytes: pids.reduce((a, p) => a + pssOf(p), 0), processes: pids.length };
+  let bytes = 0;
+  let priv = 0;
+  for (const p of pids) {
+    const m = memOf(p);
+    bytes += m.pss;
+    priv += m.priv;
+  }
+  return { bytes, priv, processes: pids.length };
 }
 
 /**
@@ -55,6 +67,7 @@ export function startPssSampler(ms = 250, first = 'start') {
   let phase = first;
   const peaks = {};
   let peak = 0;
+  let peakPriv = 0;
   let samples = 0;
   let maxProcesses = 0;
   const loop = (async () => {
@@ -63,6 +76,7 @@ export function startPssSampler(ms = 250, first = 'start') {
       samples++;
       maxProcesses = Math.max(maxProcesses, s.processes);
       peak = Math.max(peak, s.bytes);
+      peakPriv = Math.max(peakPriv, s.priv);
       peaks[phase] = Math.max(peaks[phase] ?? 0, s.bytes);
       await sleep(ms);
     }
@@ -73,18 +87,21 @@ export function startPssSampler(ms = 250, first = 'start') {
       running = false;
       await loop;
       const g = Object.fromEntries(Object.entries(peaks).map(([k, v]) => [k, v / GiB]));
-      return { peakGiB: peak / GiB, phasePeaksGiB: g, samples, maxProcesses };
+      return { peakGiB: peak / GiB, peakPrivateGiB: peakPriv / GiB, phasePeaksGiB: g, samples, maxProcesses };
     },
   };
 }
 
-/** Settled memory: samples for `seconds` at 4×/s and returns the median of the last half, GiB. */
+/** Settled memory: samples for `seconds` at 4×/s; the median of the last half of Pss and of private bytes, GiB. */
 export async function settledPss(seconds = 4) {
   const xs = [];
   for (let i = 0; i < seconds * 4; i++) {
-    xs.push(browserPss().bytes);
+    xs.push(browserPss());
     await sleep(250);
   }
-  const tail = xs.slice(xs.length >> 1).sort((a, b) => a - b);
-  return tail[tail.length >> 1] / GiB;
+  const med = (k) => {
+    const tail = xs.slice(xs.length >> 1).map((x) => x[k]).sort((a, b) => a - b);
+    return tail[tail.length >> 1] / GiB;
+  };
+  return { pss: med('bytes'), priv: med('priv') };
 }

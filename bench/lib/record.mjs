@@ -105,7 +105,12 @@ export function markdownTable(results) {
   }
   const m = results.machine;
   const head = `Run of ${results.date.slice(0, 16).replace('T', ' ')} UTC on ${m.cpu}, ${m.cores} cores, ${(m.ramBytes / 2 ** 30).toFixed(0)} GiB, ${m.chromium}, Node ${m.node}; app build: ${results.dist}; ${Math.round(results.totalSeconds)} s in all.`;
-  return `${head}\n\n${out.join('\n')}\n`;
+  const loads = Object.entries(results.notes ?? {})
+    .map(([c, ns]) => [c, ns.find((n) => n.startsWith('load average'))])
+    .filter(([, n]) => n)
+    .map(([c, n]) => `${c} ${/([\d.]+) at the start, ([\d.]+) at the end/.exec(n)?.slice(1).join('→') ?? '?'}`);
+  const load = loads.length ? ` Load average (1 min) per case, start→end: ${loads.join(', ')}.` : '';
+  return `${head}${load}\n\n${out.join('\n')}\n`;
 }
 
 /** Writes results.json. */
