@@ -6,7 +6,9 @@
 //   time to the first layer           vs the floor's first 64 MiB range (which holds layer 0);
 //   cold, persisting off (Settings)   vs the same floor;
 //   a second query, same page         vs numpy reading only the gate from warm disk and scoring;
-//   a third query after a reload      vs the same numpy; plus the gate bytes each refetched;
+//   a third query after a reload      vs the same numpy; plus the gate bytes each refetched (the reload
+//     opens the token view without q in the same tab and profile: a reload of the permalink would
+//     rescore the second query before the third could be timed);
 //   peak PSS of all browser processes over the Gemma visits vs the idle PSS of the app on the demo;
 //   PSS after switching away to the demo (in the app, no reload) vs that idle PSS (issue 12).
 import { bytesSince, requestMark, startServers } from '../lib/server.mjs';

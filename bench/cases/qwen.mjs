@@ -6,6 +6,9 @@
 //   cold, persisting off (Settings)   vs the same floor (shows what persisting costs the cold path);
 //   a second feature, same page       vs numpy projecting the same vector from warm local disk;
 //   a third feature after a reload    vs the same numpy; plus the embeddings.bin bytes each refetched.
+// "After a reload" = the third feature's permalink opened in the same tab and profile (a new document:
+// worker and in-memory caches gone, OPFS and IndexedDB kept); page.reload() would reopen the second
+// feature, whose projection the app restores from its persisted results without computing.
 import { bytesSince, requestMark, startServers } from '../lib/server.mjs';
 import { launchProfile, storageUsage } from '../lib/browser.mjs';
 import { fetchFloor } from '../lib/fetchFloor.mjs';
