@@ -8,13 +8,16 @@ import type { SourceSet } from './sources';
 import type { TokenizerHolder } from './tokenizerHolder';
 import type { DownMetaStatus } from './types';
 import type { TokenOutputs } from './featureTypes';
+import { SharedLoads } from './sharedLoads';
 
 type DmetHeader = Extract<ReturnType<typeof parseDownMetaHeader>, { kind: 'dmet' }>;
 
 /** Reads per-feature output tokens from down_meta.bin (lazily, record by record) or down_meta.jsonl. */
 export class DownMetaReader {
   private status: DownMetaStatus = { kind: 'absent', note: 'no down_meta file: feature outputs can be computed from down_features.bin', topK: null };
-  private layout: Promise<DownMetaLayout> | null = null;
+  private layout: DownMetaLayout | null = null;
+  /** The layout walk, shared by concurrent readers; one reader's cancel does not fail the others (issue 12.3). */
+  private readonly layoutLoads = new SharedLoads<'layout', DownMetaLayout>();
   private header: DmetHeader | null = null;
   private jsonl: Map<string, JsonlDownMeta> | null = null;
 
@@ -74,7 +77,7 @@ export class DownMetaReader {
     const read = (s: number, e: number) => this.sources.read('down_meta.bin', s, e, signal);
     const layout = await walkDownMeta(h, size, read, expected);
     if (layout.complete) {
-      this.layout = Promise.resolve(layout);
+      this.layout = layout;
       return null;
     }
     const doc = await walkDownMeta({ ...h, recordSize: docRecordSize(h.topK) }, size, read);
@@ -91,24 +94,18 @@ export class DownMetaReader {
     return this.status;
   }
 
-  private getLayout(signal?: AbortSignal): Promise<DownMetaLayout> {
-    if (!this.layout) {
-      const h = this.header!;
-      const size = this.sources.size('down_meta.bin');
-      const expected = this.description.layers.map((l) => l.numFeatures);
-      this.layout = walkDownMeta(h, size, (s, e) => this.sources.read('down_meta.bin', s, e, signal), expected).then(
-        (layout) => {
-          // The size matched the prediction but the counters do not add up: reject the file after all.
-          if (!layout.complete) this.status = { kind: 'unrecognised', note: `down_meta.bin is unrecognised (${layout.notes[0]}): showing computed projections instead`, topK: null };
-          return layout;
-        },
-        (e) => {
-          this.layout = null;
-          throw e;
-        },
-      );
-    }
-    return this.layout;
+  private async getLayout(signal?: AbortSignal): Promise<DownMetaLayout> {
+    if (this.layout) return this.layout;
+    const h = this.header!;
+    const size = this.sources.size('down_meta.bin');
+    const expected = this.description.layers.map((l) => l.numFeatures);
+    return this.layoutLoads.get('layout', async (s) => {
+      const layout = await walkDownMeta(h, size, (a, b) => this.sources.read('down_meta.bin', a, b, s), expected);
+      // The size matched the prediction but the counters do not add up: reject the file after all.
+      if (!layout.complete) this.status = { kind: 'unrecognised', note: `down_meta.bin is unrecognised (${layout.notes[0]}): showing computed projections instead`, topK: null };
+      this.layout = layout;
+      return layout;
+    }, signal);
   }
 
   /** The raw record of one feature; null when there is no metadata (or the file ends before it). */

@@ -1,6 +1,7 @@
 import type { DType, ByteRange } from '../format/types';
 import { normsRows } from '../compute/matVec';
 import type { SourceSet } from './sources';
+import { SharedLoads } from './sharedLoads';
 
 /** One decoded-on-the-fly layer matrix: raw f16/f32 rows kept as stored, plus row norms. */
 export interface LayerMatrix {
@@ -24,7 +25,8 @@ export function typedRows(bytes: Uint8Array, dtype: DType): Uint16Array | Float3
 
 /**
  * Keeps layers of a per-layer [F, H] file (gate, down) resident within a memory budget. Concurrent
- * requests for one layer share one read (promises are cached, not values).
+ * requests for one layer share one read, with reference-counted cancellation (SharedLoads): a query
+ * that is cancelled leaves the read to the others, and the read stops only when no query wants it.
  *
  * Eviction is most-recently-loaded first. Why: scoring scans every layer in order, and under LRU a scan
  * larger than the budget evicts each layer just before the next query needs it (the second query of the
@@ -32,8 +34,11 @@ export function typedRows(bytes: Uint8Array, dtype: DType): Uint16Array | Float3
  * every later scan reuses as many layers as fit.
  */
 export class MatrixStore {
-  private readonly entries = new Map<number, Promise<LayerMatrix>>();
-  private readonly sizes = new Map<number, number>();
+  /** Resident layers in load order. */
+  private readonly resident = new Map<number, LayerMatrix>();
+  private readonly loads = new SharedLoads<number, LayerMatrix>();
+  private residentTotal = 0;
+  private closed = false;
 
   constructor(
     private readonly sources: SourceSet,
@@ -44,21 +49,21 @@ export class MatrixStore {
 
   /** Bytes of resident layers. */
   residentBytes(): number {
-    let n = 0;
-    for (const s of this.sizes.values()) n += s;
-    return n;
+    return this.residentTotal;
   }
 
   /** True when the layer is resident (a later query reads nothing for it). */
   has(layer: number): boolean {
-    return this.sizes.has(layer);
+    return this.resident.has(layer);
   }
 
-  /** The layer's matrix, read on first use. */
+  /** The layer's matrix, read on first use; `signal` cancels this caller only. */
   get(layer: number, range: ByteRange, rows: number, dtype: DType, signal?: AbortSignal): Promise<LayerMatrix> {
-    const hit = this.entries.get(layer);
-    if (hit) return hit;
-    const p = this.sources.read(this.file, range.start, range.end, signal).then((bytes) => {
+    if (this.closed) return Promise.reject(new Error(`${this.file}: this vindex was closed; open it again`));
+    const hit = this.resident.get(layer);
+    if (hit) return Promise.resolve(hit);
+    return this.loads.get(layer, async (loadSignal) => {
+      const bytes = await this.sources.read(this.file, range.start, range.end, loadSignal);
       const expected = rows * this.hidden * (dtype === 'f16' ? 2 : 4);
       if (bytes.byteLength !== expected) {
         throw new Error(`${this.file}: layer ${layer} needs ${expected} bytes (${range.start}–${range.end}), got ${bytes.byteLength}`);
@@ -66,25 +71,32 @@ export class MatrixStore {
       const data = typedRows(bytes, dtype);
       const norms = new Float32Array(rows);
       normsRows(data, dtype, rows, this.hidden, norms);
-      this.sizes.set(layer, bytes.byteLength + norms.byteLength);
-      this.evict(layer);
-      return { layer, rows, hidden: this.hidden, dtype, data, norms, bytes: bytes.byteLength };
-    });
-    this.entries.set(layer, p);
-    p.catch(() => {
-      if (this.entries.get(layer) === p) this.entries.delete(layer);
-      this.sizes.delete(layer);
-    });
-    return p;
+      const m: LayerMatrix = { layer, rows, hidden: this.hidden, dtype, data, norms, bytes: bytes.byteLength };
+      if (!this.closed) {
+        this.resident.set(layer, m);
+        this.residentTotal += bytes.byteLength + norms.byteLength;
+        this.evict(layer);
+      }
+      return m;
+    }, signal);
+  }
+
+  /** Drops every resident layer and stops running reads (the session is closed). */
+  close(): void {
+    this.closed = true;
+    this.loads.abortAll();
+    this.resident.clear();
+    this.residentTotal = 0;
   }
 
   private evict(keep: number): void {
-    const newestFirst = [...this.entries.keys()].reverse();
+    const newestFirst = [...this.resident.keys()].reverse();
     for (const layer of newestFirst) {
-      if (this.residentBytes() <= this.budgetBytes) return;
-      if (layer === keep || !this.sizes.has(layer)) continue;
-      this.entries.delete(layer);
-      this.sizes.delete(layer);
+      if (this.residentTotal <= this.budgetBytes) return;
+      if (layer === keep) continue;
+      const m = this.resident.get(layer)!;
+      this.resident.delete(layer);
+      this.residentTotal -= m.bytes + m.norms.byteLength;
     }
   }
 }

@@ -4,6 +4,7 @@ import type { Sayer } from './featureTypes';
 import type { ProgressCallback } from './api';
 import type { SayersResult } from './types';
 import { tokenRefs, withTokenizer } from './tokens';
+import { SharedLoads } from './sharedLoads';
 
 /** A compressed inverted index token id → (layer, feature, logit, rank) over all stored outputs. */
 interface Index {
@@ -19,7 +20,12 @@ interface Index {
  * compressed-sparse-row form, two passes over the layers so memory is just the typed arrays.
  */
 export class SayerIndex {
-  private building: Promise<Index> | null = null;
+  private built: Index | null = null;
+  // why shared with reference-counted cancel: cancelling one "says" search must not fail another that
+  // waits on the same index (issue 12.3); the build stops only when every search has gone.
+  private readonly building = new SharedLoads<'index', Index>();
+  /** Progress of the running build goes to every search waiting on it. */
+  private readonly listeners = new Set<ProgressCallback>();
 
   constructor(private readonly session: Session) {}
 
@@ -27,13 +33,17 @@ export class SayerIndex {
   async lookup(tokenId: number, progress: ProgressCallback, signal: AbortSignal): Promise<Sayer[]> {
     const dm = this.session.downMeta;
     if (!dm.available()) throw new Error(dm.info().note ?? 'This vindex has no down_meta: no stored outputs to search');
-    if (!this.building) {
-      this.building = this.build(progress, signal).catch((e) => {
-        this.building = null;
-        throw e;
-      });
+    let idx = this.built;
+    if (!idx) {
+      this.listeners.add(progress);
+      try {
+        const fanOut: ProgressCallback = (d, t, l) => { for (const p of this.listeners) p(d, t, l); };
+        idx = await this.building.get('index', (s) => this.build(fanOut, s), signal);
+        this.built = idx;
+      } finally {
+        this.listeners.delete(progress);
+      }
     }
-    const idx = await this.building;
     if (tokenId < 0 || tokenId + 1 >= idx.offsets.length) return [];
     const out: Sayer[] = [];
     for (let i = idx.offsets[tokenId]; i < idx.offsets[tokenId + 1]; i++) {

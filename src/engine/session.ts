@@ -10,6 +10,7 @@ import { DownMetaReader } from './downMetaReader';
 import { LabelStore } from './labelStore';
 import { TokenizerHolder } from './tokenizerHolder';
 import type { OpenedVindex, FileSummary, OverviewExtras } from './types';
+import { SharedLoads } from './sharedLoads';
 
 function dtypeOf(d: VindexDescription, name: string) {
   if (name === 'gate_vectors.bin' || d.gateShards?.some((p) => p.file === name)) return d.dtypes.gate;
@@ -39,17 +40,19 @@ export class Session {
     this.labels = new LabelStore(sources);
   }
 
-  private extrasPromise: Promise<OverviewExtras> | null = null;
+  private extrasValue: OverviewExtras | null = null;
+  private readonly extrasLoads = new SharedLoads<'extras', OverviewExtras>();
 
-  /** The model card, manifest and other side files, read once on first use (the overview, or a base-model tokenizer lookup). */
+  /**
+   * The model card, manifest and other side files, read once on first use (the overview, or a
+   * base-model tokenizer lookup); shared by concurrent callers, each cancelling only itself.
+   */
   extras(signal?: AbortSignal): Promise<OverviewExtras> {
-    if (!this.extrasPromise) {
-      this.extrasPromise = readExtras(this.sources, this.description, this.location, signal).catch((e) => {
-        this.extrasPromise = null;
-        throw e;
-      });
-    }
-    return this.extrasPromise;
+    if (this.extrasValue) return Promise.resolve(this.extrasValue);
+    return this.extrasLoads.get('extras', async (s) => {
+      this.extrasValue = await readExtras(this.sources, this.description, this.location, s);
+      return this.extrasValue;
+    }, signal);
   }
 
   /** Stops the session's tokenizer worker (call when the session is dropped). */
