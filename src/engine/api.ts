@@ -51,6 +51,11 @@ export interface EngineApi extends CompareApi {
   clearCache(): Promise<void>;
   /** Sets the persistent cache's size limit in bytes (0 disables writing). */
   setCacheLimit(bytes: number): void;
+  /**
+   * The keys of the vindexes the page shows (A, and B when comparing): the others release their
+   * resident memory, and only they may be closed when more than a few are open.
+   */
+  shown(keys: string[]): void;
   /** Sets the memory budget for resident gate layers. */
   setGateBudget(bytes: number): void;
   /** Top output tokens (down_meta) of several features of one layer, for tooltips and tables. */

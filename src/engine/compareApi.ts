@@ -20,28 +20,22 @@ export interface CompareApi {
 /** An opened vindex as the engine keeps it. */
 export type CompareEntry = CompareSide & { features: FeatureOps };
 
-/** Builds the compare operations over the engine's sessions, cancellable through `run`'s op ids. */
+/** Builds the compare operations over the engine's sessions (both held open while they run), cancellable through `run`'s op ids. */
 export function compareApi(
-  entry: (key: string) => CompareEntry,
+  both: <T>(keyA: string, keyB: string, work: (A: CompareEntry, B: CompareEntry) => Promise<T>) => Promise<T>,
   run: <T>(opId: string, work: (signal: AbortSignal) => Promise<T>) => Promise<T>,
   throttle: (fn: ProgressCallback) => ProgressCallback,
 ): CompareApi {
   return {
     async compareLayers(keyA, keyB, opId, onLayer, onProgress) {
-      const A = entry(keyA);
-      const B = entry(keyB);
       const progress = throttle(onProgress);
-      return run(opId, (signal) => compareLayers(A, B, { layer: onLayer, progress }, signal));
+      return run(opId, (signal) => both(keyA, keyB, (A, B) => compareLayers(A, B, { layer: onLayer, progress }, signal)));
     },
     async dmetDiff(keyA, keyB, opId, limit, onProgress) {
-      const A = entry(keyA);
-      const B = entry(keyB);
-      return run(opId, (signal) => dmetDiff(A.session, B.session, limit, throttle(onProgress), signal));
+      return run(opId, (signal) => both(keyA, keyB, (A, B) => dmetDiff(A.session, B.session, limit, throttle(onProgress), signal)));
     },
     async matchFeature(keyA, keyB, opId, req) {
-      const A = entry(keyA);
-      const B = entry(keyB);
-      return run(opId, (signal) => matchFeature(A.features, B, A.session.description.hiddenSize, req, signal));
+      return run(opId, (signal) => both(keyA, keyB, (A, B) => matchFeature(A.features, B, A.session.description.hiddenSize, req, signal)));
     },
   };
 }

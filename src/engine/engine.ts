@@ -13,6 +13,7 @@ import { offThreadBlockStore, type BlockWriterApi } from '../io/offThreadBlockSt
 import type { BlockStore } from '../io/persistentBlocks';
 import { wrap } from 'comlink';
 import { compareApi } from './compareApi';
+import { SessionTable } from './sessionTable';
 
 const MiB = 1024 * 1024;
 
@@ -28,10 +29,37 @@ function throttle(fn: ProgressCallback, ms = 100): ProgressCallback {
   };
 }
 
+const MAX_OPEN_SESSIONS = 3;
+
 interface Entry {
   session: Session;
   gates: MatrixStore;
+  downs: MatrixStore;
   features: FeatureOps;
+  close(): void;
+  releaseMemory(): void;
+}
+
+function makeEntry(session: Session, gateBudget: number): Entry {
+  const d = session.description;
+  const gates = new MatrixStore(session.sources, 'gate_vectors.bin', d.hiddenSize, gateBudget);
+  const downs = new MatrixStore(session.sources, 'down_features.bin', d.hiddenSize, 256 * MiB);
+  return {
+    session, gates, downs,
+    features: new FeatureOps(session, gates, downs),
+    releaseMemory() {
+      gates.release();
+      downs.release();
+    },
+    close() {
+      gates.close();
+      downs.close();
+      session.dispose();
+      // SourceSet.close() (open file handles, block caches) comes with the persistent-store change; until
+      // it is on main, older SourceSets without it are simply dropped.
+      (session.sources as { close?: () => void }).close?.();
+    },
+  };
 }
 
 /**
@@ -47,17 +75,14 @@ function persistentStore(limit: () => number): BlockStore | null {
 
 /** Creates the worker-side engine: opened sessions by key, cancellable operations by id. */
 export function createEngine(): EngineApi {
-  const sessions = new Map<string, Entry>();
+  const sessions = new SessionTable<Entry>(MAX_OPEN_SESSIONS);
   const ops = new Map<string, AbortController>();
   let gateBudget = 1024 * MiB;
   let cacheLimit = 2048 * MiB;
   const store = persistentStore(() => cacheLimit);
 
-  const entry = (key: string): Entry => {
-    const e = sessions.get(key);
-    if (!e) throw new Error(`No open vindex with key ${key}; open it again`);
-    return e;
-  };
+  /** Runs `work` with the vindex of `key` held open (an evicted key fails with "No open vindex …; open it again"). */
+  const withVindex = <T>(key: string, work: (e: Entry) => T | Promise<T>): Promise<T> => sessions.hold([key], async ([e]) => work(e));
 
   async function run<T>(opId: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const ctl = new AbortController();
@@ -79,23 +104,21 @@ export function createEngine(): EngineApi {
         const location = await resolveLocation(req, signal);
         const session = await Session.open(location, signal, (label) => progress(++step, steps, label), store, req.tokenizer ?? null);
         progress(steps, steps, 'Opened');
-        const d = session.description;
-        const gates = new MatrixStore(session.sources, 'gate_vectors.bin', d.hiddenSize, gateBudget);
-        const downs = new MatrixStore(session.sources, 'down_features.bin', d.hiddenSize, 256 * MiB);
-        sessions.set(session.location.key, { session, gates, features: new FeatureOps(session, gates, downs) });
-        if (req.src && req.src !== session.location.key) sessions.set(req.src, sessions.get(session.location.key)!);
+        const keys = [session.location.key];
+        if (req.src && req.src !== session.location.key) keys.push(req.src);
+        sessions.add(keys, makeEntry(session, gateBudget));
         return session.opened;
       });
     },
 
     async extras(key) {
-      return entry(key).session.extras();
+      return withVindex(key, (e) => e.session.extras());
     },
 
     async readRange(key, file, start, end) {
       if (end - start > 4 * MiB) throw new Error(`${file}: at most 4 MiB per read (asked for ${end - start} bytes)`);
       // A copy: the bytes may be a view into a cached block, whose buffer must not be transferred away.
-      const bytes = (await entry(key).session.sources.read(file, start, end)).slice();
+      const bytes = (await withVindex(key, (e) => e.session.sources.read(file, start, end))).slice();
       return transfer(bytes, [bytes.buffer]);
     },
 
@@ -104,29 +127,28 @@ export function createEngine(): EngineApi {
     },
 
     async encode(key, q) {
-      return encodeQuery(entry(key).session, q);
+      return withVindex(key, (e) => encodeQuery(e.session, q));
     },
 
     async decode(key, ids) {
-      return tokenRefs(entry(key).session, ids);
+      return withVindex(key, (e) => tokenRefs(e.session, ids));
     },
 
     async tokenizer(key, opId, onProgress) {
-      return run(opId, (signal) => entry(key).session.tokenizer.ensure(throttle(onProgress), signal));
+      return run(opId, (signal) => withVindex(key, (e) => e.session.tokenizer.ensure(throttle(onProgress), signal)));
     },
 
     async tokenizerInfo(key) {
-      return entry(key).session.tokenizer.info();
+      return withVindex(key, (e) => e.session.tokenizer.info());
     },
 
     async suggest(key, prefix, limit) {
-      return suggestTokens(entry(key).session, prefix, limit);
+      return withVindex(key, (e) => suggestTokens(e.session, prefix, limit));
     },
 
     async score(key, opId, req, onLayer: LayerCallback, onProgress) {
-      const { session, gates } = entry(key);
       const progress = throttle(onProgress);
-      return run(opId, async (signal) => {
+      return run(opId, (signal) => withVindex(key, async ({ session, gates }) => {
         const before = session.sources.bytesRead;
         await scoreLayers(
           session, gates, req.ids, req.metric,
@@ -140,7 +162,7 @@ export function createEngine(): EngineApi {
           signal,
         );
         return { bytesRead: session.sources.bytesRead - before };
-      });
+      }));
     },
 
     async cacheUsage() {
@@ -157,33 +179,37 @@ export function createEngine(): EngineApi {
 
     setGateBudget(bytes: number) {
       gateBudget = bytes;
-      for (const e of sessions.values()) e.gates.budgetBytes = bytes;
+      sessions.forEach((e) => (e.gates.budgetBytes = bytes));
     },
 
     async tokenOutputs(key, layer, features) {
-      return entry(key).session.downMeta.outputs(layer, features);
+      return withVindex(key, (e) => e.session.downMeta.outputs(layer, features));
     },
 
     async feature(key, layer, feature) {
-      return entry(key).features.detail(layer, feature);
+      return withVindex(key, (e) => e.features.detail(layer, feature));
     },
 
     async projection(key, opId, req, onProgress) {
-      return run(opId, (signal) => entry(key).features.projection(req, throttle(onProgress), signal));
+      return run(opId, (signal) => withVindex(key, (e) => e.features.projection(req, throttle(onProgress), signal)));
     },
 
     async neighbours(key, opId, req, onProgress) {
-      return run(opId, (signal) => entry(key).features.neighbours(req, throttle(onProgress), signal));
+      return run(opId, (signal) => withVindex(key, (e) => e.features.neighbours(req, throttle(onProgress), signal)));
     },
 
     async sayers(key, opId, query, onProgress) {
-      return run(opId, (signal) => entry(key).features.sayers(query, throttle(onProgress), signal));
+      return run(opId, (signal) => withVindex(key, (e) => e.features.sayers(query, throttle(onProgress), signal)));
     },
 
     async describe(key, opId, ids, opts, onProgress) {
-      return run(opId, (signal) => entry(key).features.describe(ids, opts, throttle(onProgress), signal));
+      return run(opId, (signal) => withVindex(key, (e) => e.features.describe(ids, opts, throttle(onProgress), signal)));
     },
 
-    ...compareApi(entry, run, throttle),
+    shown(keys: string[]) {
+      sessions.shown(keys);
+    },
+
+    ...compareApi((a, b, work) => sessions.hold([a, b], ([A, B]) => work(A, B)), run, throttle),
   };
 }

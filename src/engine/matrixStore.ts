@@ -81,6 +81,12 @@ export class MatrixStore {
     }, signal);
   }
 
+  /** Drops every resident layer (the vindex is no longer shown); running reads go on for their callers. */
+  release(): void {
+    this.resident.clear();
+    this.residentTotal = 0;
+  }
+
   /** Drops every resident layer and stops running reads (the session is closed). */
   close(): void {
     this.closed = true;
