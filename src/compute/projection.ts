@@ -103,3 +103,25 @@ export function createProjection(v: Float32Array, H: number, k: number, options:
     },
   };
 }
+
+/**
+ * Merges projections of disjoint row sets (blocks split across workers) into the projection of their
+ * union. Exact: every member of the global top-k is in the top-k of its own part (the ranking is a total
+ * order: score, then lower id, NaN and ±inf last), so the best k of the parts' lists are the global best k.
+ */
+export function mergeProjections(parts: ProjectionResult[], k: number, rank: Rank = 'signed'): ProjectionResult {
+  const kk = Math.max(0, Math.floor(Number.isNaN(k) ? 0 : k));
+  const pick = (lists: ProjectionHit[][], r: Rank, negate: boolean): ProjectionHit[] => {
+    const sel = new TopKSelector(kk, r);
+    for (const list of lists) for (const h of list) sel.offer(negate ? -h.score : h.score, 0, h.id);
+    return sel.result().map((h) => ({ id: h.feature, score: negate ? -h.score : h.score }));
+  };
+  return {
+    byDot: pick(parts.map((p) => p.byDot), rank, false),
+    byCos: pick(parts.map((p) => p.byCos), rank, false),
+    // the low lists are the best k of the negated scores, as createProjection keeps them
+    lowDot: pick(parts.map((p) => p.lowDot), 'signed', true),
+    lowCos: pick(parts.map((p) => p.lowCos), 'signed', true),
+    rowsSeen: parts.reduce((a, p) => a + p.rowsSeen, 0),
+  };
+}

@@ -3,7 +3,9 @@ import type { EngineApi, OpenRequest, ProgressCallback, LayerCallback } from './
 import { Session } from './session';
 import { MatrixStore } from './matrixStore';
 import { resolveLocation } from './resolve';
-import { scoreLayers } from './scoring';
+import { scoreLayers, type GatePool } from './scoring';
+import { RemoteGates } from './remoteGates';
+import { browserScorerPool, type ScorerPool } from './scorerPool';
 import { encodeQuery, tokenRefs, suggestTokens } from './tokens';
 import { clearTokenizerCache } from './tokenizerCache';
 import { FeatureOps } from './featureOps';
@@ -35,29 +37,41 @@ interface Entry {
   session: Session;
   gates: MatrixStore;
   downs: MatrixStore;
+  /** Gate layers scored in the scorer workers (null: all in the engine). */
+  gatePool: GatePool | null;
   features: FeatureOps;
   close(): void;
   releaseMemory(): void;
 }
 
-function makeEntry(session: Session, gateBudget: number): Entry {
+/** Each scoring thread (the engine and every scorer) keeps resident gate layers within an equal share of the budget. */
+function gateShare(gateBudget: number, pool: ScorerPool | null): number {
+  return Math.floor(gateBudget / ((pool?.size ?? 0) + 1));
+}
+
+function makeEntry(session: Session, gateBudget: number, pool: ScorerPool | null): Entry {
   const d = session.description;
-  const gates = new MatrixStore(session.sources, 'gate_vectors.bin', d.hiddenSize, gateBudget);
+  const share = gateShare(gateBudget, pool);
+  const gates = new MatrixStore(session.sources, 'gate_vectors.bin', d.hiddenSize, share);
   const downs = new MatrixStore(session.sources, 'down_features.bin', d.hiddenSize, 256 * MiB);
+  const remote = pool ? new RemoteGates(pool, session.sources, 'gate_vectors.bin', d.hiddenSize, share) : null;
   return {
     session, gates, downs,
-    features: new FeatureOps(session, gates, downs),
+    gatePool: pool && remote ? { slots: pool.size, gates: remote } : null,
+    features: new FeatureOps(session, gates, downs, pool),
     releaseMemory() {
       gates.release();
       downs.release();
+      remote?.release();
     },
     close() {
       gates.close();
       downs.close();
+      remote?.close();
       session.dispose();
       // SourceSet.close() (open file handles, block caches) comes with the persistent-store change; until
       // it is on main, older SourceSets without it are simply dropped.
-      (session.sources as { close?: () => void }).close?.();
+      void Promise.resolve((session.sources as { close?: () => unknown }).close?.()).catch(() => undefined);
     },
   };
 }
@@ -73,8 +87,12 @@ function persistentStore(limit: () => number): BlockStore | null {
   return offThreadBlockStore(wrap<BlockWriterApi>(writer), limit);
 }
 
-/** Creates the worker-side engine: opened sessions by key, cancellable operations by id. */
-export function createEngine(): EngineApi {
+/**
+ * Creates the worker-side engine: opened sessions by key, cancellable operations by id. `scorers` are
+ * the workers that share the scoring (default: the browser's pool; none in Node, the reference path).
+ */
+export function createEngine(options: { scorers?: ScorerPool | null } = {}): EngineApi {
+  const pool = options.scorers === undefined ? browserScorerPool() : options.scorers;
   const sessions = new SessionTable<Entry>(MAX_OPEN_SESSIONS);
   const ops = new Map<string, AbortController>();
   let gateBudget = 1024 * MiB;
@@ -106,7 +124,7 @@ export function createEngine(): EngineApi {
         progress(steps, steps, 'Opened');
         const keys = [session.location.key];
         if (req.src && req.src !== session.location.key) keys.push(req.src);
-        sessions.add(keys, makeEntry(session, gateBudget));
+        sessions.add(keys, makeEntry(session, gateBudget, pool));
         return session.opened;
       });
     },
@@ -148,7 +166,7 @@ export function createEngine(): EngineApi {
 
     async score(key, opId, req, onLayer: LayerCallback, onProgress) {
       const progress = throttle(onProgress);
-      return run(opId, (signal) => withVindex(key, async ({ session, gates }) => {
+      return run(opId, (signal) => withVindex(key, async ({ session, gates, gatePool }) => {
         const before = session.sources.bytesRead;
         await scoreLayers(
           session, gates, req.ids, req.metric,
@@ -160,6 +178,7 @@ export function createEngine(): EngineApi {
             progress,
           },
           signal,
+          gatePool,
         );
         return { bytesRead: session.sources.bytesRead - before };
       }));
@@ -179,7 +198,10 @@ export function createEngine(): EngineApi {
 
     setGateBudget(bytes: number) {
       gateBudget = bytes;
-      sessions.forEach((e) => (e.gates.budgetBytes = bytes));
+      sessions.forEach((e) => {
+        e.gates.budgetBytes = gateShare(bytes, pool);
+        if (e.gatePool) e.gatePool.gates.budgetBytes = gateShare(bytes, pool);
+      });
     },
 
     async tokenOutputs(key, layer, features) {

@@ -14,6 +14,7 @@ import { describeEntity } from './describe';
 import type { ProgressCallback } from './api';
 import type { FeatureDetail, ProjectionResult, Neighbour, DescribeOptions, DescribeResult } from './featureTypes';
 import type { SayersResult } from './types';
+import type { ScorerPool } from './scorerPool';
 
 /** Feature-level operations of one session: detail, projections, neighbours, sayers, DESCRIBE. */
 export class FeatureOps {
@@ -23,6 +24,8 @@ export class FeatureOps {
     private readonly session: Session,
     private readonly gates: MatrixStore,
     private readonly downs: MatrixStore,
+    /** Scorer workers that take a share of projection blocks (none: all here, the reference path). */
+    private readonly pool: ScorerPool | null = null,
   ) {
     this.sayerIndex = new SayerIndex(session);
   }
@@ -93,7 +96,7 @@ export class FeatureOps {
     req: { layer: number; feature: number; vector: 'down' | 'gate'; k: number }, progress: ProgressCallback, signal: AbortSignal,
   ): Promise<ProjectionResult> {
     const v = await this.row(req.layer, req.feature, req.vector, signal);
-    const res = await projectOverEmbeddings(this.session, v, req.k, progress, signal);
+    const res = await projectOverEmbeddings(this.session, v, req.k, progress, signal, this.pool);
     const lists = [res.byDot, res.byCos, res.lowDot, res.lowCos];
     const refs = await tokenRefs(this.session, lists.flat().map((x) => x.id), signal);
     let at = 0;
