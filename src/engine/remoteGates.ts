@@ -18,8 +18,9 @@ export class RemoteGates {
   /** Per scorer: resident layer → bytes, in load order. */
   private readonly resident: Map<number, number>[];
   private readonly pins = new Map<number, number>();
-  private readonly loads = new SharedLoads<string, void>();
+  private loads = new SharedLoads<string, void>();
   private closed = false;
+  private generation: number;
 
   constructor(
     private readonly pool: ScorerPool,
@@ -30,6 +31,15 @@ export class RemoteGates {
     public budgetBytes: number,
   ) {
     this.resident = Array.from({ length: pool.size }, () => new Map<number, number>());
+    this.generation = pool.generation;
+  }
+
+  /** After the pool was restarted, nothing is resident any more (and loads sent to the old workers never answer). */
+  private sync(): void {
+    if (this.generation === this.pool.generation) return;
+    this.generation = this.pool.generation;
+    for (const m of this.resident) m.clear();
+    this.loads = new SharedLoads<string, void>();
   }
 
   /** Bytes resident in scorer `slot` for this session. */
@@ -46,6 +56,7 @@ export class RemoteGates {
     q: Float32Array, qNorm: number, metric: 'cos' | 'dot', signal?: AbortSignal,
   ): Promise<Float32Array> {
     if (this.closed) throw new Error(`${this.file}: this vindex was closed; open it again`);
+    this.sync();
     const ep = this.pool.slot(slot);
     this.pins.set(layer, (this.pins.get(layer) ?? 0) + 1);
     try {
@@ -64,6 +75,7 @@ export class RemoteGates {
 
   /** Drops every layer not being scored (the vindex is no longer shown). */
   release(): void {
+    this.sync();
     for (let slot = 0; slot < this.resident.length; slot++) this.evict(slot, 0);
   }
 
@@ -72,7 +84,7 @@ export class RemoteGates {
     this.closed = true;
     this.loads.abortAll();
     for (const m of this.resident) m.clear();
-    for (const ep of this.pool.started()) ep.dropStore(this.id).catch(() => undefined);
+    if (this.generation === this.pool.generation) for (const ep of this.pool.started()) ep.dropStore(this.id).catch(() => undefined);
   }
 
   private async load(slot: number, layer: number, range: ByteRange, rows: number, dtype: DType, signal: AbortSignal): Promise<void> {
@@ -83,7 +95,9 @@ export class RemoteGates {
     }
     const own = ownBuffer(bytes);
     const ep = this.pool.slot(slot);
+    const generation = this.pool.generation;
     const size = await ep.putLayer(this.id, layer, transfer(own, [own.buffer]), rows, this.hidden, dtype);
+    if (generation !== this.pool.generation) return;
     if (this.closed) ep.dropLayer(this.id, layer).catch(() => undefined);
     else this.resident[slot].set(layer, size);
   }

@@ -12,6 +12,8 @@ export type ScorerEndpoint = { [K in keyof Scorer]: (...args: Parameters<Scorer[
 export class ScorerPool {
   private readonly slots: (ScorerEndpoint | null)[];
   private readonly stops: (() => void)[] = [];
+  /** Bumped by terminate(): what scorers held before is gone (RemoteGates forget their books). */
+  generation = 0;
 
   constructor(
     /** Number of scorer workers (the engine itself is one more scoring thread). */
@@ -37,8 +39,14 @@ export class ScorerPool {
     return this.slots.filter((s): s is ScorerEndpoint => s !== null);
   }
 
-  /** Stops every worker. */
+  /**
+   * Stops every worker (they start again on next use, empty). Why: freed layers leave a worker's memory
+   * only when its garbage collector runs, which an idle worker may not do for a long time; stopping it
+   * returns the memory at once. Only call when no operation uses the pool (a call to a stopped worker
+   * never answers).
+   */
   terminate(): void {
+    this.generation++;
     for (const stop of this.stops) stop();
     this.stops.length = 0;
     this.slots.fill(null);

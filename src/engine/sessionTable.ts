@@ -83,6 +83,11 @@ export class SessionTable<E extends Closable> {
     this.prune();
   }
 
+  /** True when no operation runs on any entry. */
+  idle(): boolean {
+    return this.lru.every((s) => s.busy === 0);
+  }
+
   /** Calls `fn` on every open entry. */
   forEach(fn: (entry: E) => void): void {
     for (const s of this.lru) fn(s.entry);

@@ -79,6 +79,25 @@ describe('scoring on a scorer pool', () => {
     expect(log.scorers[0].residentBytes()).toBe(0);
   });
 
+  it('switching vindexes restarts an idle pool; the next query resends its layers and scores the same', async () => {
+    const name = 'larql-v2-f16';
+    const reference = createEngine({ scorers: null });
+    await reference.open({ location: localLocation(name), demoUrl: 'http://unused/' }, opId('open'), noProgress);
+    const { pool, log } = inProcessPool(1);
+    const engine = createEngine({ scorers: pool });
+    await engine.open({ location: localLocation(name), demoUrl: 'http://unused/' }, opId('open'), noProgress);
+    const e = expected(name);
+    await scoreGrid(engine, `local:${name}`, e.queries[0].ids, 'cos', e.num_layers);
+    engine.shown(['local:other']);
+    expect(log.stops).toBe(1);
+    expect(log.scorers).toHaveLength(1);
+    const got = await scoreGrid(engine, `local:${name}`, e.queries[0].ids, 'dot', e.num_layers);
+    const want = await scoreGrid(reference, `local:${name}`, e.queries[0].ids, 'dot', e.num_layers);
+    expect(log.scorers).toHaveLength(2); // a fresh scorer, sent the layers again
+    expect(log.scorers[1].residentBytes()).toBeGreaterThan(0);
+    expect(got.grid.map(bits)).toEqual(want.grid.map(bits));
+  });
+
   it('cancelling a score sends no more layers to the pool', async () => {
     let release!: () => void;
     const { pool, log } = inProcessPool(1);

@@ -11,6 +11,8 @@ export interface CallLog {
   scorers: Scorer[];
   /** When set, every call waits for this promise before running. */
   gate: Promise<void> | null;
+  /** Workers stopped so far. */
+  stops?: number;
 }
 
 function moved<T>(x: T): T {
@@ -23,15 +25,24 @@ export function inProcessPool(size: number, log: CallLog = { calls: [], scorers:
     const s = createScorer();
     log.scorers.push(s);
     const endpoint = {} as Record<string, (...a: unknown[]) => Promise<unknown>>;
+    let dead = false;
     for (const name of Object.keys(s) as (keyof Scorer)[]) {
       endpoint[name] = async (...args: unknown[]) => {
+        // a call to a terminated worker never answers
+        if (dead) return new Promise(() => undefined);
         const sent = args.map(moved); // copied or moved now, as postMessage does when the call is made
         log.calls.push(name);
         if (log.gate) await log.gate;
         return moved((s[name] as (...a: unknown[]) => unknown)(...sent));
       };
     }
-    return { endpoint: endpoint as unknown as ScorerEndpoint, stop: () => undefined };
+    return {
+      endpoint: endpoint as unknown as ScorerEndpoint,
+      stop: () => {
+        dead = true;
+        log.stops = (log.stops ?? 0) + 1;
+      },
+    };
   });
   return { pool, log };
 }
