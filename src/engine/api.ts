@@ -20,6 +20,18 @@ export interface OpenRequest {
   tokenizer?: string | null;
 }
 
+/** What the persistent store holds (Settings). */
+export interface CacheUsage {
+  bytes: number;
+  files: number;
+  /** The limit in force, bytes, and whether it is the default share of the quota. */
+  limit: number;
+  automatic: boolean;
+  available: boolean;
+  /** Per vindex (location key), most recently used first. */
+  vindexes: { vindex: string; bytes: number; files: number; lastUsed: number }[];
+}
+
 /** The worker's API (exposed by workers/vindex.worker.ts through comlink). */
 export interface EngineApi extends CompareApi {
   /** Resolves a source and reads its metadata files. */
@@ -45,12 +57,12 @@ export interface EngineApi extends CompareApi {
     key: string, opId: string, req: { ids: number[]; metric: 'cos' | 'dot' },
     onLayer: LayerCallback, onProgress: ProgressCallback,
   ): Promise<{ bytesRead: number }>;
-  /** Bytes and blocks in the persistent block cache (OPFS), its limit, and whether it exists here. */
-  cacheUsage(): Promise<{ bytes: number; blocks: number; limit: number; available: boolean }>;
-  /** Deletes every persistent block. */
-  clearCache(): Promise<void>;
-  /** Sets the persistent cache's size limit in bytes (0 disables writing). */
-  setCacheLimit(bytes: number): void;
+  /** Bytes in the persistent store per vindex and in total, the limit in force, and whether a store exists here. */
+  cacheUsage(): Promise<CacheUsage>;
+  /** Deletes the stored files of one vindex (by location key), or of all vindexes and the cached tokenizers. */
+  clearCache(vindex?: string): Promise<void>;
+  /** Sets the persistent store's size limit in bytes (0 disables writing; null = half of the browser's quota). */
+  setCacheLimit(bytes: number | null): void;
   /**
    * The keys of the vindexes the page shows (A, and B when comparing): the others release their
    * resident memory, and only they may be closed when more than a few are open.

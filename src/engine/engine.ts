@@ -10,10 +10,9 @@ import { encodeQuery, tokenRefs, suggestTokens } from './tokens';
 import { clearTokenizerCache } from './tokenizerCache';
 import { FeatureOps } from './featureOps';
 import type { OpenedVindex } from './types';
-import { opfsBlockStore } from '../io/opfsBlockStore';
-import { offThreadBlockStore, type BlockWriterApi } from '../io/offThreadBlockStore';
-import type { BlockStore } from '../io/persistentBlocks';
-import { wrap } from 'comlink';
+import { PersistentStore } from '../io/persistentStore';
+import { opfsBackend } from '../io/opfsBackend';
+import { defaultLocks } from '../io/storeBackend';
 import { compareApi } from './compareApi';
 import { SessionTable } from './sessionTable';
 
@@ -77,14 +76,14 @@ function makeEntry(session: Session, gateBudget: number, pool: ScorerPool | null
 }
 
 /**
- * The persistent block store: OPFS written by a block-writer worker when this worker can start one,
- * OPFS on this thread otherwise, and none outside browsers (Node: unit tests, benchmarks).
+ * The persistent store (OPFS through sync access handles, which exist only in dedicated workers), or
+ * null elsewhere (Node: unit tests, benchmarks). Writes happen on the thread that fetched the bytes:
+ * see src/io/storedFile.ts for why and what it costs.
  */
-function persistentStore(limit: () => number): BlockStore | null {
+export function persistentStore(): PersistentStore | null {
   if (typeof navigator === 'undefined' || typeof navigator.storage?.getDirectory !== 'function') return null;
-  if (typeof Worker === 'undefined') return opfsBlockStore(limit);
-  const writer = new Worker(new URL('../../workers/blockWriter.worker.ts', import.meta.url), { type: 'module', name: 'block-writer' });
-  return offThreadBlockStore(wrap<BlockWriterApi>(writer), limit);
+  if (typeof (globalThis as { FileSystemSyncAccessHandle?: unknown }).FileSystemSyncAccessHandle === 'undefined') return null;
+  return new PersistentStore(opfsBackend(), defaultLocks());
 }
 
 /**
@@ -96,8 +95,7 @@ export function createEngine(options: { scorers?: ScorerPool | null } = {}): Eng
   const sessions = new SessionTable<Entry>(MAX_OPEN_SESSIONS);
   const ops = new Map<string, AbortController>();
   let gateBudget = 1024 * MiB;
-  let cacheLimit = 2048 * MiB;
-  const store = persistentStore(() => cacheLimit);
+  const store = persistentStore();
 
   /** Runs `work` with the vindex of `key` held open (an evicted key fails with "No open vindex …; open it again"). */
   const withVindex = <T>(key: string, work: (e: Entry) => T | Promise<T>): Promise<T> => sessions.hold([key], async ([e]) => work(e));
@@ -185,15 +183,17 @@ export function createEngine(options: { scorers?: ScorerPool | null } = {}): Eng
     },
 
     async cacheUsage() {
-      return store ? { ...(await store.usage()), limit: cacheLimit, available: true } : { bytes: 0, blocks: 0, limit: 0, available: false };
+      if (!store) return { bytes: 0, files: 0, limit: 0, automatic: true, available: false, vindexes: [] };
+      const [u, limit] = await Promise.all([store.usage(), store.limit()]);
+      return { ...u, limit, automatic: store.limitIsAutomatic(), available: true };
     },
 
-    async clearCache() {
-      await Promise.all([store?.clear(), clearTokenizerCache()]);
+    async clearCache(vindex?: string) {
+      await Promise.all([store?.clear(vindex), vindex === undefined ? clearTokenizerCache() : undefined]);
     },
 
-    setCacheLimit(bytes: number) {
-      cacheLimit = bytes;
+    setCacheLimit(bytes: number | null) {
+      store?.setLimit(bytes);
     },
 
     setGateBudget(bytes: number) {

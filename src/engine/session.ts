@@ -5,7 +5,7 @@ import { isAbortError } from '../io/ByteSource';
 import { classifyFile } from '../format/knownFiles';
 import { readExtras } from './overviewExtras';
 import { SourceSet } from './sources';
-import type { BlockStore } from '../io/persistentBlocks';
+import type { PersistentStore } from '../io/persistentStore';
 import { DownMetaReader } from './downMetaReader';
 import { LabelStore } from './labelStore';
 import { TokenizerHolder } from './tokenizerHolder';
@@ -65,7 +65,7 @@ export class Session {
    * `tokenizerPin` is a permalink's tokenizer=<repo>@<sha> (the base-model tokenizer its view used).
    */
   static async open(
-    location: VindexLocation, signal: AbortSignal, step: (label: string) => void, store: BlockStore | null = null,
+    location: VindexLocation, signal: AbortSignal, step: (label: string) => void, store: PersistentStore | null = null,
     tokenizerPin: string | null = null,
   ): Promise<Session> {
     const sources = new SourceSet(location, store);
@@ -95,6 +95,7 @@ export class Session {
     const session = new Session(location, description, sources, tokenizerPin);
     const notices: string[] = [...(location.notices ?? [])];
     const problems: FileProblem[] = [...description.problems];
+    notices.push(...(await sources.revalidate())); // files changed on the server since they were cached
     // Optional files never stop a vindex from opening: a failed read becomes a notice naming the file.
     const optional = async <T>(file: string, read: () => Promise<T>, fallback: T, consequence: string): Promise<T> => {
       try {

@@ -1,11 +1,21 @@
 import type { ByteSource, FileEntry, VindexLocation } from '../io/ByteSource';
 import { fileSource } from '../io/fileSource';
 import { httpSource } from '../io/httpSource';
-import { blockCache } from '../io/blockCache';
+import { blockCache, type BlockCache } from '../io/blockCache';
 import { concatSource } from '../io/concatSource';
-import { persistentBlocks, type BlockStore, type PersistentStats } from '../io/persistentBlocks';
+import type { PersistentStore } from '../io/persistentStore';
+import type { StoredFile } from '../io/storedFile';
+import { storedSource } from '../io/storedSource';
 
 const MiB = 1024 * 1024;
+
+/**
+ * Reads at least this long skip the in-memory block cache: a gate layer or a run of embedding rows goes
+ * into one buffer (one store read, or the network's own buffer with gaps filled in place) instead of
+ * being cut into 1 MiB blocks and reassembled by copying. Smaller reads (one embedding row, DMET
+ * records) keep the block cache, its in-flight sharing and its merged requests.
+ */
+const BULK_BYTES = MiB;
 
 /** Cache budgets per file: embeddings rows are re-read across queries; gate layers are kept decoded elsewhere. */
 function budgetFor(name: string): number {
@@ -15,58 +25,106 @@ function budgetFor(name: string): number {
 }
 
 /**
- * Tensor files kept on disk between visits. The gate only up to a size: writing a 1.78 GB Gemma-size
- * gate to OPFS while it streams made the first heatmap take about twice as long in `npm run bench`
- * (17 s against 8.4 s), even with the writes in their own worker, on a 2-core machine. Embeddings are
- * always kept: a full projection reads them whole, and a second feature or a reload repeats that.
+ * The identity the persistent store keeps a remote file under, or null when it must not be kept: a Hub
+ * file is pinned by the commit in the location key (plus its LFS sha256 when listed); a static folder's
+ * by the ETag or Last-Modified its probe saw at open, so a file replaced in place is never served stale.
+ * A static file with neither is not kept: nothing would tell a rewrite of the same size.
  */
-const PERSISTED = new Set(['embeddings.bin', 'down_features.bin']);
-const PERSISTED_GATE_MAX = 256 * MiB;
+export function storeIdentity(location: VindexLocation, entry: FileEntry): string | null {
+  if (!entry.url || !entry.name.endsWith('.bin')) return null;
+  if (location.kind === 'hub') return entry.lfsSha256 ? `sha256:${entry.lfsSha256}` : `commit:${location.hub?.sha ?? ''}`;
+  if (entry.etag) return `etag:${entry.etag}`;
+  if (entry.lastModified) return `last-modified:${entry.lastModified}`;
+  return null;
+}
 
-/**
- * Opens the byte source of one file: Blob.slice for local files, cached HTTP Range reads otherwise;
- * remote tensor files also go through the persistent block store (keyed by source key, which pins
- * the Hub commit, plus file name and size) when one is given.
- */
-export function sourceFor(entry: FileEntry, persist?: { store: BlockStore; sourceKey: string; stats: Map<string, () => PersistentStats> }): ByteSource {
+/** The byte source of one file without the persistent store (the hash worker): Blob.slice, or HTTP with a block cache for small reads. */
+export function sourceFor(entry: FileEntry): ByteSource {
   if (entry.file) return fileSource(entry.file);
   if (!entry.url) throw new Error(`${entry.name}: neither a URL nor a local file`);
-  let inner: ByteSource = httpSource(entry.url, { size: entry.size });
-  const keep = PERSISTED.has(entry.name) || (entry.name === 'gate_vectors.bin' && entry.size <= PERSISTED_GATE_MAX);
-  if (persist && keep) {
-    const p = persistentBlocks(inner, persist.store, `${persist.sourceKey}/${entry.name}/${entry.size}`, MiB);
-    persist.stats.set(entry.name, p.stats);
-    inner = p;
-  }
-  // why 1 MiB blocks: a one-token query then reads at most 2 MiB of embeddings.bin, while merged runs of
-  // adjacent blocks (up to 32 MiB per request) keep the request count low for the Hub's rate limits.
-  return blockCache(inner, {
-    blockSize: MiB,
-    maxRequestBytes: 32 * MiB,
-    concurrency: 3,
-    budgetBytes: budgetFor(entry.name),
-  });
+  const net = httpSource(entry.url, { size: entry.size, etag: entry.etag ?? null });
+  return splitSource(net, blockCache(net, { blockSize: MiB, maxRequestBytes: 32 * MiB, concurrency: 3, budgetBytes: budgetFor(entry.name) }));
+}
+
+/** A source that sends bulk reads to `direct` and small ones through `cached`. */
+function splitSource(direct: ByteSource, cached: ByteSource): ByteSource {
+  return {
+    key: direct.key,
+    size: direct.size,
+    read: (start, end, signal) => (end - start >= BULK_BYTES ? direct : cached).read(start, end, signal),
+  };
 }
 
 /** All files of a location, opened lazily by name. */
 export class SourceSet {
   private readonly opened = new Map<string, ByteSource>();
+  private readonly caches = new Set<BlockCache>();
+  private readonly stored = new Map<string, Promise<StoredFile | null>>();
+  private readonly storedNow = new Map<string, StoredFile>();
   private readonly entries: Map<string, FileEntry>;
+  private closed = false;
   /** Bytes delivered by reads, for benchmarks and the UI. */
   bytesRead = 0;
 
-  private readonly persistStats = new Map<string, () => PersistentStats>();
-
   constructor(
     private readonly location: VindexLocation,
-    private readonly store: BlockStore | null = null,
+    private readonly store: PersistentStore | null = null,
   ) {
     this.entries = new Map(location.files.map((f) => [f.name, f]));
   }
 
-  /** Why the persistent cache stopped writing blocks of a file (quota), or null. */
+  /** Why the persistent cache stopped writing a file (quota, limit, storage cleared), or null. */
   cacheProblem(name: string): string | null {
-    return this.persistStats.get(name)?.().writeProblem ?? null;
+    return this.storedNow.get(name)?.problem ?? null;
+  }
+
+  /** Opens the stored copy of a file (once); null when the file is not kept. */
+  private storedFile(entry: FileEntry, notices?: string[]): Promise<StoredFile | null> {
+    let p = this.stored.get(entry.name);
+    if (!p) {
+      const identity = this.store ? storeIdentity(this.location, entry) : null;
+      p = identity === null || !this.store
+        ? Promise.resolve(null)
+        : this.store.file({ vindex: this.location.key, name: entry.name, size: entry.size, identity }).then(
+          ({ file, notice }) => {
+            if (notice) notices?.push(notice);
+            this.storedNow.set(entry.name, file);
+            return file;
+          },
+          () => null, // storage unusable here: read from the network
+        );
+      this.stored.set(entry.name, p);
+    }
+    return p;
+  }
+
+  /**
+   * Opens the stored copy of every kept file now, checking each identity against what the server said
+   * at open; returns a notice per file whose cached bytes were discarded because it changed.
+   */
+  async revalidate(): Promise<string[]> {
+    const notices: string[] = [];
+    await Promise.all([...this.entries.values()].map((e) => this.storedFile(e, notices)));
+    return notices;
+  }
+
+  /** The byte source of one real file: Blob.slice for local files; HTTP through the store and the block cache otherwise. */
+  private sourceFor(entry: FileEntry): ByteSource {
+    if (entry.file) return fileSource(entry.file);
+    if (!entry.url) throw new Error(`${entry.name}: neither a URL nor a local file`);
+    const net = httpSource(entry.url, { size: entry.size, etag: entry.etag ?? null });
+    let through: ByteSource | null = null;
+    const opening = this.storedFile(entry).then((f) => (through = f ? storedSource(net, f) : net));
+    const direct: ByteSource = {
+      key: net.key,
+      size: net.size,
+      read: async (start, end, signal) => (through ?? (await opening)).read(start, end, signal),
+    };
+    // why 1 MiB blocks: a one-token query then reads at most 2 MiB of embeddings.bin, while merged runs of
+    // adjacent blocks (up to 32 MiB per request) keep the request count low for the Hub's rate limits.
+    const cached = blockCache(direct, { blockSize: MiB, maxRequestBytes: 32 * MiB, concurrency: 3, budgetBytes: budgetFor(entry.name) });
+    this.caches.add(cached);
+    return splitSource(direct, cached);
   }
 
   private readonly virtual = new Map<string, { size: number; pieces: { file: string; start: number; end: number }[] }>();
@@ -101,13 +159,17 @@ export class SourceSet {
     if (!s) {
       const entry = this.entries.get(name);
       if (!entry) throw new Error(`${name}: this vindex has no such file`);
-      s = sourceFor(entry, this.store ? { store: this.store, sourceKey: this.location.key, stats: this.persistStats } : undefined);
+      if (this.closed) throw new Error(`${name}: this vindex was closed; open it again`);
+      s = this.sourceFor(entry);
       this.opened.set(name, s);
     }
     return s;
   }
 
-  /** Reads [start, end) of a file, counting bytes. */
+  /**
+   * Reads [start, end) of a file, counting bytes. The result is the caller's own buffer (byteOffset 0,
+   * exactly the range), safe to transfer to another worker.
+   */
   async read(name: string, start: number, end: number, signal?: AbortSignal): Promise<Uint8Array> {
     const bytes = await this.get(name).read(start, end, signal);
     this.bytesRead += bytes.byteLength;
@@ -118,5 +180,17 @@ export class SourceSet {
   async text(name: string, signal?: AbortSignal): Promise<string> {
     const bytes = await this.read(name, 0, this.size(name), signal);
     return new TextDecoder('utf-8').decode(bytes);
+  }
+
+  /** Releases the stored files' handles (writing what is queued) and the in-memory block caches. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const c of this.caches) c.clear();
+    this.caches.clear();
+    this.opened.clear();
+    const files = await Promise.all(this.stored.values());
+    this.stored.clear();
+    this.storedNow.clear();
+    await Promise.all(files.map((f) => f?.close()));
   }
 }

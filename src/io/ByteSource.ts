@@ -23,6 +23,9 @@ export interface FileEntry {
   file?: File;
   /** SHA-256 (lowercase hex) from the Hub's LFS listing, when known. */
   lfsSha256?: string;
+  /** A static host's ETag and Last-Modified for the file when it was listed (the persistent store's identity). */
+  etag?: string | null;
+  lastModified?: string | null;
 }
 
 /** Where an opened vindex's bytes come from: everything a worker needs to open its own sources. */

@@ -84,7 +84,7 @@ export async function openHttpFolder(baseUrl: string, opts: HttpFolderOptions = 
       try {
         const p = await probeHttp(url, inner.signal, { ...opts, fetchImpl });
         // Why skip text/html: the SPA fallback page again, not the file we asked for.
-        if (p && !/text\/html/i.test(p.contentType ?? '')) found.set(name, { name, size: p.size, url });
+        if (p && !/text\/html/i.test(p.contentType ?? '')) found.set(name, { name, size: p.size, url, etag: p.etag, lastModified: p.lastModified ?? null });
       } catch (e) {
         // Why 403 counts as absent: S3-style buckets without list permission answer 403 for missing keys.
         if ((e as { status?: number }).status === 403) continue;

@@ -22,6 +22,8 @@ export interface HttpSourceOptions extends RetryOptions {
 export interface HttpProbe {
   size: number;
   etag: string | null;
+  /** Last-Modified of the answer, when the server sends one (exposed cross-origin only if listed). */
+  lastModified?: string | null;
   /** False when the server answered 200 with the whole (small) body; then `body` holds it. */
   rangeSupported: boolean;
   body?: Uint8Array;
@@ -60,12 +62,12 @@ export async function probeHttp(url: string, signal?: AbortSignal, opts: HttpSou
         if (isAbortError(e)) throw e;
       });
       if (h.total === null) throw ioError('RangeNotSupportedError', `${ctx.file}: the server does not tell the file size ("Content-Range: bytes 0-0/*") at ${url}`);
-      return { size: h.total, etag: h.etag, rangeSupported: true, contentType: h.res.headers.get('content-type') };
+      return { size: h.total, etag: h.etag, lastModified: h.res.headers.get('last-modified'), rangeSupported: true, contentType: h.res.headers.get('content-type') };
     }
     case 'whole': {
       const body = await readLimited(h.res, ctx.max, signal);
       if (!body) throw ignoredRange(ctx, 0, 0, h.length);
-      return { size: body.byteLength, etag: h.etag, rangeSupported: false, body, contentType: h.res.headers.get('content-type') };
+      return { size: body.byteLength, etag: h.etag, lastModified: h.res.headers.get('last-modified'), rangeSupported: false, body, contentType: h.res.headers.get('content-type') };
     }
     case '416':
       // Why: `bytes=0-0` of an empty file is unsatisfiable, so servers answer 416 "bytes */0";

@@ -8,7 +8,7 @@ export interface Settings {
   gateBudgetMiB: number;
   /** How many rows the Top features table shows. */
   topN: number;
-  /** Size limit of the persistent block cache (OPFS), MiB; 0 disables it. */
+  /** Size limit of the persistent store (OPFS), MiB; 0 disables it; negative = half of the browser's quota. */
   cacheLimitMiB: number;
 }
 
@@ -42,7 +42,7 @@ export interface AppState extends ViewState {
 const SETTINGS_KEY = 'vindex-explorer:settings';
 
 function loadSettings(): Settings {
-  const dflt: Settings = { gateBudgetMiB: 1024, topN: 20, cacheLimitMiB: 2048 };
+  const dflt: Settings = { gateBudgetMiB: 1024, topN: 20, cacheLimitMiB: -1 };
   try {
     const raw = globalThis.localStorage?.getItem(SETTINGS_KEY);
     if (!raw) return dflt;

@@ -5,6 +5,8 @@ import { engine } from '../../queries/engine';
 import { formatBytes } from '../common/format';
 import { NumberSetting } from '../common/NumberSetting';
 
+const MiB = 1024 * 1024;
+
 /** Settings: Hugging Face endpoint (like HF_ENDPOINT), gate memory budget and table size. */
 export function Settings() {
   const endpoint = useApp((s) => s.endpoint);
@@ -12,7 +14,8 @@ export function Settings() {
   const [ep, setEp] = useState(endpoint ?? '');
   // The worker enforces the budgets; send them whenever they change (and once at start).
   useEffect(() => void engine().setGateBudget(settings.gateBudgetMiB * 1024 * 1024), [settings.gateBudgetMiB]);
-  useEffect(() => void engine().setCacheLimit(settings.cacheLimitMiB * 1024 * 1024), [settings.cacheLimitMiB]);
+  // a negative limit is the default: half of the browser's storage quota, decided in the worker
+  useEffect(() => void engine().setCacheLimit(settings.cacheLimitMiB < 0 ? null : settings.cacheLimitMiB * MiB), [settings.cacheLimitMiB]);
   const [open, setOpen] = useState(false);
   const usage = useQuery({ queryKey: ['cache-usage'], enabled: open, queryFn: () => engine().cacheUsage(), staleTime: 0 });
   return (
@@ -45,14 +48,16 @@ export function Settings() {
           onValue={(v) => useApp.getState().setSettings({ topN: v })} />
       </div>
       <div>
-        <NumberSetting label="Persistent cache limit (MiB, 0 = off)" min={0} value={settings.cacheLimitMiB}
+        <NumberSetting label="Persistent cache limit (MiB, 0 = off)" min={0}
+          value={settings.cacheLimitMiB >= 0 ? settings.cacheLimitMiB : Math.floor((usage.data?.limit ?? 0) / MiB)}
           onValue={(v) => useApp.getState().setSettings({ cacheLimitMiB: v })} />
+        {settings.cacheLimitMiB < 0 && usage.data?.available && <span> (default: half of this browser's storage quota)</span>}
       </div>
       <div>
         <span aria-label="Persistent cache usage">
           {usage.data
             ? usage.data.available
-              ? `Persistent cache: ${formatBytes(usage.data.bytes)} in ${usage.data.blocks} blocks`
+              ? `Persistent cache: ${formatBytes(usage.data.bytes)} in ${usage.data.files} files`
               : 'Persistent cache: not available in this browser'
             : 'Persistent cache: …'}
         </span>
@@ -66,6 +71,33 @@ export function Settings() {
           Clear cache
         </button>
       </div>
+      {usage.data && usage.data.vindexes.length > 0 && (
+        <table aria-label="Stored vindexes">
+          <thead>
+            <tr><th>Vindex</th><th>On disk</th><th /></tr>
+          </thead>
+          <tbody>
+            {usage.data.vindexes.map((v) => (
+              <tr key={v.vindex}>
+                <td>{v.vindex}</td>
+                <td>{formatBytes(v.bytes)} in {v.files} {v.files === 1 ? 'file' : 'files'}</td>
+                <td>
+                  <button
+                    type="button"
+                    aria-label={`Clear ${v.vindex}`}
+                    onClick={async () => {
+                      await engine().clearCache(v.vindex);
+                      await usage.refetch();
+                    }}
+                  >
+                    Clear
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </details>
   );
 }

@@ -1,0 +1,230 @@
+import { formatBytes } from './ByteSource';
+import type { FileIdentity, PersistentStore } from './persistentStore';
+import type { StoreFile } from './storeBackend';
+import { addExtent, clipExtents, decodeIndex, encodeIndex, presentBytes, splitRange, type StoreIndex } from './storeIndex';
+
+/** Most bytes copied aside while another tab or worker holds the file's write lock; past it bytes are not cached. */
+const MAX_QUEUED = 64 * 1024 * 1024;
+
+/**
+ * The stored copy of one remote file: a data file holding fetched ranges at their own offsets (sparse)
+ * and its index record. The data handle stays open for the life of the session, so a hit is one
+ * positioned read into the caller's buffer.
+ *
+ * Every read reloads the index record (a few hundred bytes through a sync handle, microseconds), so
+ * bytes written by another worker or tab are seen at once and a file emptied elsewhere (eviction,
+ * Clear) is never trusted from a stale copy in memory. Bytes are claimed in the index only after they
+ * are written and flushed; a data file found shorter than its index claims is a miss, never served.
+ */
+export class StoredFile {
+  /** Why caching of this file stopped (quota, limit, storage cleared), or null. */
+  problem: string | null = null;
+  private handle: StoreFile | null = null;
+  private lastUsed = 0;
+  private touched = false;
+  private local: Promise<void> = Promise.resolve();
+  private queued: { bytes: Uint8Array; at: number }[] = [];
+  private queuedBytes = 0;
+  private draining: Promise<void> | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly store: PersistentStore,
+    readonly id: FileIdentity,
+    readonly storeName: string,
+  ) {}
+
+  private get lockName(): string {
+    return `vindex-store:${this.storeName}`;
+  }
+
+  private async diskIndex(): Promise<StoreIndex | null> {
+    return decodeIndex(await this.store.backend.loadIndex(this.storeName));
+  }
+
+  private fresh(extents: [number, number][]): StoreIndex {
+    const { vindex, name, size, identity } = this.id;
+    return { v: 2, vindex, name, size, identity, lastUsed: Math.max(this.lastUsed, Date.now()), extents };
+  }
+
+  /** Opens the data handle; when the stored identity differs from the remote one, empties the file and says so. */
+  async openAndRevalidate(): Promise<string | null> {
+    try {
+      this.handle = await this.store.backend.open(this.storeName);
+    } catch (e) {
+      // another holder in exclusive mode, or no OPFS here: this session reads from the network
+      this.problem = null;
+      this.handle = null;
+      void e;
+      return null;
+    }
+    const ix = await this.diskIndex().catch(() => null);
+    if (!ix || (ix.identity === this.id.identity && ix.size === this.id.size)) return null;
+    const had = presentBytes(ix);
+    await this.store.locks.request(this.lockName, {}, async () => {
+      const again = await this.diskIndex();
+      if (!again || (again.identity === this.id.identity && again.size === this.id.size)) return;
+      this.handle!.truncate(0);
+      this.handle!.flush();
+      await this.store.backend.saveIndex(this.storeName, encodeIndex(this.fresh([])));
+    });
+    if (had === 0) return null;
+    const what = (s: string) => s || 'none';
+    const was = ix.size !== this.id.size ? `size ${ix.size} → ${this.id.size} bytes` : `${what(ix.identity)} → ${what(this.id.identity)}`;
+    return `${this.id.name}: changed on the server since it was cached (${was}); its ${formatBytes(had)} of cached bytes were discarded and are read again`;
+  }
+
+  private stop(why: string): void {
+    this.problem ??= `persistent cache: ${why}`;
+  }
+
+  /** Which parts of [start, end) are stored and which must be fetched (all of it when the store is unusable). */
+  async plan(start: number, end: number): Promise<{ present: [number, number][]; gaps: [number, number][] }> {
+    const all = { present: [] as [number, number][], gaps: [[start, end]] as [number, number][] };
+    if (!this.handle) return all;
+    let ix: StoreIndex | null;
+    try {
+      ix = await this.diskIndex();
+    } catch (e) {
+      this.lost(e);
+      return all;
+    }
+    if (!ix || ix.identity !== this.id.identity || ix.size !== this.id.size) return all;
+    return splitRange(ix.extents, start, end);
+  }
+
+  /**
+   * Reads the `present` parts into `dest` (dest[0] is byte `start`); returns the parts that could not be
+   * read (a data file shorter than its index claims, or storage cleared), which the caller fetches.
+   */
+  fill(dest: Uint8Array, start: number, present: [number, number][]): [number, number][] {
+    let missed: [number, number][] = [];
+    for (let i = 0; i < present.length; i++) {
+      const [a, b] = present[i];
+      let n: number;
+      try {
+        n = this.handle ? this.handle.read(dest.subarray(a - start, b - start), a) : 0;
+      } catch (e) {
+        this.lost(e);
+        n = 0;
+      }
+      if (n < b - a) missed = addExtent(missed, a + Math.max(0, n), b);
+    }
+    this.lastUsed = Date.now();
+    this.touched = true;
+    return missed;
+  }
+
+  /** The stored copy became unreachable (the browser cleared site data): stop using it, say so. */
+  private lost(e: unknown): void {
+    this.handle = null;
+    this.stop(`the browser removed the stored files (${(e as Error)?.name ?? 'Error'}); reading from the network, nothing more is cached`);
+  }
+
+  /**
+   * Writes fetched bytes at their offset and claims them in the index. Called before the bytes are handed
+   * to the caller (who may transfer them away), so the write is synchronous into the page cache; when
+   * another tab or worker holds the file's lock the bytes are copied aside (up to 64 MiB) and written
+   * once it is free. Never throws: a failure stops caching and sets `problem`.
+   */
+  async persist(bytes: Uint8Array, at: number): Promise<void> {
+    if (!this.handle || this.problem || this.closed || bytes.byteLength === 0) return;
+    const run = this.local.then(() =>
+      this.store.locks.request(this.lockName, { ifAvailable: true }, async (lock) => {
+        if (lock) return this.writeLocked([{ bytes, at }]);
+        if (this.queuedBytes + bytes.byteLength > MAX_QUEUED) return;
+        this.queued.push({ bytes: bytes.slice(), at });
+        this.queuedBytes += bytes.byteLength;
+        this.draining ??= this.drain();
+      }),
+    );
+    this.local = run.catch(() => undefined);
+    await run.catch((e: unknown) => this.stop(`could not write (${(e as Error)?.message ?? String(e)}); further bytes are not cached`));
+  }
+
+  private async drain(): Promise<void> {
+    await this.store.locks.request(this.lockName, {}, async () => {
+      const items = this.queued;
+      this.queued = [];
+      this.queuedBytes = 0;
+      if (!this.closed) await this.writeLocked(items);
+    }).catch((e: unknown) => this.stop(`could not write (${(e as Error)?.message ?? String(e)})`));
+    this.draining = null;
+  }
+
+  /** Holding the lock: checks the identity on disk, makes room, writes, flushes, then claims the bytes. */
+  private async writeLocked(items: { bytes: Uint8Array; at: number }[]): Promise<void> {
+    const h = this.handle;
+    if (!h || this.problem) return;
+    let disk: StoreIndex | null;
+    try {
+      disk = await this.diskIndex();
+    } catch (e) {
+      return this.lost(e);
+    }
+    if (disk && (disk.identity !== this.id.identity || disk.size !== this.id.size)) {
+      // another tab opened this file after it changed on the server: its bytes are the current ones
+      return this.stop(`${this.id.name} changed on the server while this page was open; reload to cache it again`);
+    }
+    let extents: [number, number][];
+    try {
+      extents = clipExtents(disk?.extents ?? [], h.getSize());
+    } catch (e) {
+      return this.lost(e);
+    }
+    const written: [number, number][] = [];
+    for (const { bytes, at } of items) {
+      const fresh = splitRange(extents, at, at + bytes.byteLength).gaps.reduce((a, [s, e]) => a + e - s, 0);
+      if (fresh === 0) continue;
+      if (!(await this.store.reserve(this, fresh))) {
+        this.stop(await this.store.limitMessage());
+        break;
+      }
+      try {
+        h.write(bytes, at);
+      } catch (e) {
+        const quota = (e as Error)?.name === 'QuotaExceededError';
+        if (!quota && (e as Error)?.name !== 'InvalidStateError' && (e as Error)?.name !== 'NotFoundError') throw e;
+        if (quota) this.stop('storage quota exceeded; further bytes are not cached (reading goes on)');
+        else this.lost(e);
+        break;
+      }
+      written.push([at, at + bytes.byteLength]);
+    }
+    if (written.length === 0 && !this.touched) return;
+    try {
+      h.flush();
+      for (const [s, e] of written) extents = addExtent(extents, s, e);
+      await this.store.backend.saveIndex(this.storeName, encodeIndex(this.fresh(extents)));
+      this.touched = false;
+    } catch (e) {
+      if ((e as Error)?.name === 'QuotaExceededError') this.stop('storage quota exceeded; further bytes are not cached (reading goes on)');
+      else this.lost(e);
+    }
+  }
+
+  /** Writes what is queued, records the last use, and releases the data handle. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.local;
+    if (this.draining) await this.draining;
+    this.closed = true;
+    if (this.handle && this.touched && !this.problem) {
+      await this.store.locks
+        .request(this.lockName, { ifAvailable: true }, async (lock) => {
+          const ix = lock ? await this.diskIndex() : null;
+          if (ix && ix.identity === this.id.identity) {
+            await this.store.backend.saveIndex(this.storeName, encodeIndex({ ...ix, lastUsed: Math.max(ix.lastUsed, this.lastUsed) }));
+          }
+        })
+        .catch(() => undefined);
+    }
+    try {
+      this.handle?.close();
+    } catch {
+      // already invalid (storage cleared): nothing to release
+    }
+    this.handle = null;
+    this.store.forget(this);
+  }
+}
