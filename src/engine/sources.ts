@@ -6,6 +6,7 @@ import { concatSource } from '../io/concatSource';
 import type { PersistentStore } from '../io/persistentStore';
 import type { StoredFile } from '../io/storedFile';
 import { storedSource } from '../io/storedSource';
+import { sharedReads } from '../io/sharedReads';
 
 const MiB = 1024 * 1024;
 
@@ -42,7 +43,7 @@ export function storeIdentity(location: VindexLocation, entry: FileEntry): strin
 export function sourceFor(entry: FileEntry): ByteSource {
   if (entry.file) return fileSource(entry.file);
   if (!entry.url) throw new Error(`${entry.name}: neither a URL nor a local file`);
-  const net = httpSource(entry.url, { size: entry.size, etag: entry.etag ?? null });
+  const net = sharedReads(httpSource(entry.url, { size: entry.size, etag: entry.etag ?? null }));
   return splitSource(net, blockCache(net, { blockSize: MiB, maxRequestBytes: 32 * MiB, concurrency: 3, budgetBytes: budgetFor(entry.name) }));
 }
 
@@ -112,7 +113,7 @@ export class SourceSet {
   private sourceFor(entry: FileEntry): ByteSource {
     if (entry.file) return fileSource(entry.file);
     if (!entry.url) throw new Error(`${entry.name}: neither a URL nor a local file`);
-    const net = httpSource(entry.url, { size: entry.size, etag: entry.etag ?? null });
+    const net = sharedReads(httpSource(entry.url, { size: entry.size, etag: entry.etag ?? null }));
     let through: ByteSource | null = null;
     const opening = this.storedFile(entry).then((f) => (through = f ? storedSource(net, f) : net));
     const direct: ByteSource = {

@@ -94,6 +94,11 @@ export function opfsBackend(): StoreBackend {
         const buf = new Uint8Array(h.getSize());
         h.read(buf, 0);
         return new TextDecoder().decode(buf);
+      }).catch(async (e: unknown) => {
+        // Why: without 'readwrite-unsafe', a sync handle is exclusive; a record being saved by another
+        // worker right now is still readable as a File snapshot.
+        if ((e as Error)?.name !== 'NoModificationAllowedError') throw e;
+        return fresh(async (d) => (await (await d.getFileHandle(`${name}.idx`)).getFile()).text());
       }),
     async saveIndex(name, text) {
       const bytes = new TextEncoder().encode(text);

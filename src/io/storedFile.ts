@@ -115,8 +115,14 @@ export class StoredFile {
     return missed;
   }
 
-  /** The stored copy became unreachable (the browser cleared site data): stop using it, say so. */
+  /**
+   * A backend call failed. When the stored copy is gone (the browser cleared site data: NotFoundError,
+   * or a handle made invalid: InvalidStateError) stop using it and say so; anything else (a record
+   * busy in another worker) only makes this one read a miss.
+   */
   private lost(e: unknown): void {
+    const name = (e as Error)?.name;
+    if (name !== 'NotFoundError' && name !== 'InvalidStateError') return;
     this.handle = null;
     this.stop(`the browser removed the stored files (${(e as Error)?.name ?? 'Error'}); reading from the network, nothing more is cached`);
   }
