@@ -76,7 +76,8 @@ export class SourceSet {
 
   /** Why the persistent cache stopped writing a file (quota, limit, storage cleared), or null. */
   cacheProblem(name: string): string | null {
-    return this.storedNow.get(name)?.problem ?? null;
+    const f = this.storedNow.get(name);
+    return f ? f.problem ?? f.notice : null;
   }
 
   /** Opens the stored copy of a file (once); null when the file is not kept. */

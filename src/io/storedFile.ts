@@ -19,6 +19,10 @@ const MAX_QUEUED = 64 * 1024 * 1024;
 export class StoredFile {
   /** Why caching of this file stopped (quota, limit, storage cleared), or null. */
   problem: string | null = null;
+  /** Something the user should know that did not stop caching (the stored copy vanished while in use), or null. */
+  notice: string | null = null;
+  /** Whether the last index read claimed bytes (so its disappearance is news). */
+  private hadBytes = false;
   private handle: StoreFile | null = null;
   private lastUsed = 0;
   private touched = false;
@@ -59,7 +63,10 @@ export class StoredFile {
       return null;
     }
     const ix = await this.diskIndex().catch(() => null);
-    if (!ix || (ix.identity === this.id.identity && ix.size === this.id.size)) return null;
+    if (!ix || (ix.identity === this.id.identity && ix.size === this.id.size)) {
+      this.hadBytes = (ix?.extents.length ?? 0) > 0;
+      return null;
+    }
     const had = presentBytes(ix);
     await this.store.locks.request(this.lockName, {}, async () => {
       const again = await this.diskIndex();
@@ -89,7 +96,14 @@ export class StoredFile {
       this.lost(e);
       return all;
     }
-    if (!ix || ix.identity !== this.id.identity || ix.size !== this.id.size) return all;
+    if (!ix || ix.identity !== this.id.identity || ix.size !== this.id.size) {
+      if (!ix && this.hadBytes) {
+        this.notice = `persistent cache: the stored copy of ${this.id.name} was removed while in use (site data cleared, or space reclaimed by another tab); it is read from the network and cached again`;
+      }
+      this.hadBytes = false;
+      return all;
+    }
+    this.hadBytes = ix.extents.length > 0;
     return splitRange(ix.extents, start, end);
   }
 
@@ -174,10 +188,28 @@ export class StoredFile {
     }
     let extents: [number, number][];
     try {
-      extents = clipExtents(disk?.extents ?? [], h.getSize());
+      if (!disk) {
+        // No record: either nothing was written yet, or the files were removed under us (site data
+        // cleared, eviction), in which case the open handle may point at a deleted file. Reopen it so
+        // the bytes land in the file the new record describes.
+        try {
+          h.close();
+        } catch {
+          // already invalid
+        }
+        this.handle = await this.store.backend.open(this.storeName);
+        return await this.writeWith(this.handle, items, []);
+      }
+      extents = clipExtents(disk.extents, h.getSize());
     } catch (e) {
       return this.lost(e);
     }
+    return this.writeWith(h, items, extents);
+  }
+
+  /** Writes the items through `h` over the claimed `extents`, flushes, and saves the record. */
+  private async writeWith(h: StoreFile, items: { bytes: Uint8Array; at: number }[], claimed: [number, number][]): Promise<void> {
+    let extents = claimed;
     const written: [number, number][] = [];
     for (const { bytes, at } of items) {
       const fresh = splitRange(extents, at, at + bytes.byteLength).gaps.reduce((a, [s, e]) => a + e - s, 0);
