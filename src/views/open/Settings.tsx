@@ -48,8 +48,9 @@ export function Settings() {
           onValue={(v) => useApp.getState().setSettings({ topN: v })} />
       </div>
       <div>
+        {/* automatic: the limit in force is shown; NaN until known, so that any typed value counts as a change */}
         <NumberSetting label="Persistent cache limit (MiB, 0 = off)" min={0}
-          value={settings.cacheLimitMiB >= 0 ? settings.cacheLimitMiB : Math.floor((usage.data?.limit ?? 0) / MiB)}
+          value={settings.cacheLimitMiB >= 0 ? settings.cacheLimitMiB : usage.data ? Math.floor(usage.data.limit / MiB) : NaN}
           onValue={(v) => useApp.getState().setSettings({ cacheLimitMiB: v })} />
         {settings.cacheLimitMiB < 0 && usage.data?.available && <span> (default: half of this browser's storage quota)</span>}
       </div>
