@@ -48,11 +48,13 @@ export function Settings() {
           onValue={(v) => useApp.getState().setSettings({ topN: v })} />
       </div>
       <div>
-        {/* automatic: the limit in force is shown; NaN until known, so that any typed value counts as a change */}
-        <NumberSetting label="Persistent cache limit (MiB, 0 = off)" min={0}
-          value={settings.cacheLimitMiB >= 0 ? settings.cacheLimitMiB : usage.data ? Math.floor(usage.data.limit / MiB) : NaN}
-          onValue={(v) => useApp.getState().setSettings({ cacheLimitMiB: v })} />
-        {settings.cacheLimitMiB < 0 && usage.data?.available && <span> (default: half of this browser's storage quota)</span>}
+        {/* why not show the automatic limit in the field: it arrives later from the worker and would overwrite what is being typed */}
+        <NumberSetting label="Persistent cache limit (MiB, 0 = off)" min={-1} value={settings.cacheLimitMiB < 0 ? -1 : settings.cacheLimitMiB}
+          onValue={(v) => useApp.getState().setSettings({ cacheLimitMiB: v < 0 ? -1 : v })} />
+        <span>
+          {' '}−1 = automatic, half of this browser's storage quota
+          {usage.data?.available ? `; in force: ${formatBytes(usage.data.limit)}` : ''}
+        </span>
       </div>
       <div>
         <span aria-label="Persistent cache usage">
