@@ -116,7 +116,10 @@ export class SourceSet {
     if (!entry.url) throw new Error(`${entry.name}: neither a URL nor a local file`);
     const net = sharedReads(httpSource(entry.url, { size: entry.size, etag: entry.etag ?? null }));
     let through: ByteSource | null = null;
-    const opening = this.storedFile(entry).then((f) => (through = f ? storedSource(net, f) : net));
+    // Shared again above the store: a second read of a range waits until the first has fetched *and
+    // stored* it (says and hears projections stream embeddings.bin side by side; without this, one of
+    // them refetched every block whose write had not yet been recorded: 1.40 GB sent for 1.24 GB).
+    const opening = this.storedFile(entry).then((f) => (through = f ? sharedReads(storedSource(net, f)) : net));
     const direct: ByteSource = {
       key: net.key,
       size: net.size,

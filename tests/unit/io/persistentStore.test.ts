@@ -122,7 +122,8 @@ describe('PersistentStore', () => {
     backend.faults.cleared = true;
     const got = await a.src.read(0, 64 * KiB);
     expect(sameBytes(got, bytes)).toBe(true);
-    expect(a.net.reads).toEqual([[0, 32 * KiB], [0, 64 * KiB]]);
+    // after the first read, everything came from the network again (a stored part that fails to read is refetched)
+    expect(a.net.reads.slice(1).reduce((n, [s, e]) => n + e - s, 0)).toBe(64 * KiB);
     expect(a.file.problem).toMatch(/browser removed the stored files/);
     await a.file.close();
   });
