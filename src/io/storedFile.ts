@@ -5,6 +5,8 @@ import { addExtent, clipExtents, decodeIndex, encodeIndex, presentBytes, splitRa
 
 /** How old a copy of the index record a read may use (see diskIndex). */
 const INDEX_MAX_AGE_MS = 250;
+/** Writes at least this long pre-size the data file (see presize). */
+const PRESIZE_MIN = 1024 * 1024;
 /** Most bytes copied aside while another tab or worker holds the file's write lock; past it bytes are not cached. */
 const MAX_QUEUED = 64 * 1024 * 1024;
 
@@ -33,6 +35,7 @@ export class StoredFile {
   private queuedBytes = 0;
   private draining: Promise<void> | null = null;
   private closed = false;
+  private presized = false;
 
   constructor(
     private readonly store: PersistentStore,
@@ -230,11 +233,35 @@ export class StoredFile {
     } catch (e) {
       return this.lost(e);
     }
-    return this.writeWith(h, items, extents);
+    return this.writeWith(h, items, extents, disk.extents);
+  }
+
+  /**
+   * Before the first bulk write, sets the data file to the remote file's full size. Why: writes that
+   * grow an OPFS file are 2.4× slower than writes inside it (Chromium 156, 8 MiB writes: 38–47 ms
+   * growing, 16–18 ms pre-sized), and a bulk read means the file is being streamed whole anyway. Small
+   * writes (a few embedding rows) do not pre-size, so browsing a big vindex does not count its full
+   * size against the origin's quota. Unwritten parts read as zeros but are never served: only claimed
+   * extents are.
+   */
+  private presize(h: StoreFile, n: number, claimedOnDisk: [number, number][]): void {
+    if (n < PRESIZE_MIN || this.presized) return;
+    this.presized = true;
+    try {
+      const size = h.getSize();
+      // A file shorter than what its record claimed is not pre-sized: the zeros would then read as data
+      // to anyone still holding the old record (for up to INDEX_MAX_AGE_MS).
+      const claimedEnd = claimedOnDisk.length ? claimedOnDisk[claimedOnDisk.length - 1][1] : 0;
+      if (size < this.id.size && size >= claimedEnd) h.truncate(this.id.size);
+    } catch (e) {
+      if ((e as Error)?.name !== 'QuotaExceededError') throw e; // no room for the whole file: grow as written
+    }
   }
 
   /** Writes the items through `h` over the claimed `extents`, flushes, and saves the record. */
-  private async writeWith(h: StoreFile, items: { bytes: Uint8Array; at: number }[], claimed: [number, number][]): Promise<void> {
+  private async writeWith(
+    h: StoreFile, items: { bytes: Uint8Array; at: number }[], claimed: [number, number][], onDisk: [number, number][] = claimed,
+  ): Promise<void> {
     let extents = claimed;
     const written: [number, number][] = [];
     for (const { bytes, at } of items) {
@@ -245,6 +272,7 @@ export class StoredFile {
         break;
       }
       try {
+        this.presize(h, bytes.byteLength, onDisk);
         h.write(bytes, at);
       } catch (e) {
         const quota = (e as Error)?.name === 'QuotaExceededError';

@@ -98,6 +98,26 @@ describe('PersistentStore', () => {
     expect(checkStored(backend, bytes)).toBe(100 * KiB); // rewritten
   });
 
+  it('a bulk write into a file shorter than its record does not pre-size it (the zeros would read as data)', async () => {
+    const MiB = 1024 * KiB;
+    const bytes = patternBytes(4 * MiB);
+    const backend = memoryBackend();
+    const locks = memoryLocks();
+    const a = await session(backend, locks, bytes);
+    await a.src.read(0, 4 * MiB); // a bulk write: the data file is pre-sized, then filled
+    await a.file.close();
+    const sn = storeName(V, NAME);
+    backend.files.set(sn, backend.files.get(sn)!.slice(0, MiB)); // the data file lost its last 3 MiB
+    const [b, c] = await Promise.all([session(backend, locks, bytes), session(backend, locks, bytes)]); // both hold the old record
+    expect(sameBytes(await b.src.read(MiB, 2 * MiB), bytes.subarray(MiB, 2 * MiB))).toBe(true); // refetched and written
+    // another holder of the old record (it claims 3–4 MiB) reads right after: a short read, fetched, not zeros
+    expect(sameBytes(await c.src.read(3 * MiB, 4 * MiB), bytes.subarray(3 * MiB))).toBe(true);
+    expect(b.net.reads).toEqual([[MiB, 2 * MiB]]);
+    expect(c.net.reads).toEqual([[3 * MiB, 4 * MiB]]);
+    await Promise.all([b.file.close(), c.file.close()]);
+    checkStored(backend, bytes);
+  });
+
   it('two tabs writing one file at once: both read right, the store holds exactly the source', async () => {
     const bytes = patternBytes(256 * KiB);
     const backend = memoryBackend();
