@@ -5,8 +5,12 @@ import { addExtent, clipExtents, decodeIndex, encodeIndex, presentBytes, splitRa
 
 /** How old a copy of the index record a read may use (see diskIndex). */
 const INDEX_MAX_AGE_MS = 250;
-/** Writes at least this long pre-size the data file (see presize). */
-const PRESIZE_MIN = 1024 * 1024;
+/**
+ * Writes longer than this pre-size the data file (see presize). Above one 1 MiB block-cache block: the
+ * Gemma-size heatmap reads one embedding row as a 1 MiB block, which pre-sized the 1.34 GB
+ * embeddings.bin (3.23 GB of quota used for 1.78 GB of data in `node bench/run.mjs gemma`).
+ */
+const PRESIZE_MIN = 1024 * 1024 + 1;
 /** Most bytes copied aside while another tab or worker holds the file's write lock; past it bytes are not cached. */
 const MAX_QUEUED = 64 * 1024 * 1024;
 
