@@ -1,0 +1,4 @@
+import { expose } from 'comlink';
+import { createBlockWriter } from '../src/engine/blockWriter';
+
+expose(createBlockWriter());
