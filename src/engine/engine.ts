@@ -13,8 +13,6 @@ import type { OpenedVindex } from './types';
 import { PersistentStore } from '../io/persistentStore';
 import { opfsBackend } from '../io/opfsBackend';
 import { defaultLocks } from '../io/storeBackend';
-import { wrap, type Remote } from 'comlink';
-import type { BlockWriterApi } from './blockWriter';
 import { compareApi } from './compareApi';
 import { SessionTable } from './sessionTable';
 
@@ -79,26 +77,13 @@ function makeEntry(session: Session, gateBudget: number, pool: ScorerPool | null
 
 /**
  * The persistent store (OPFS through sync access handles, which exist only in dedicated workers), or
- * null elsewhere (Node: unit tests, benchmarks). Fetched bytes are copied to a block-writer worker that
- * writes them, so the scoring thread spends a copy, not the write: see src/io/storedFile.ts (handOff)
- * for the measurements. `setLimit` reaches both.
+ * null elsewhere (Node: unit tests, benchmarks). Writes happen on the thread that fetched the bytes:
+ * see src/io/storedFile.ts for why and what it costs.
  */
-export function persistentStore(): { store: PersistentStore; setLimit(bytes: number | null): void } | null {
+export function persistentStore(): PersistentStore | null {
   if (typeof navigator === 'undefined' || typeof navigator.storage?.getDirectory !== 'function') return null;
   if (typeof (globalThis as { FileSystemSyncAccessHandle?: unknown }).FileSystemSyncAccessHandle === 'undefined') return null;
-  let writer: Remote<BlockWriterApi> | null = null;
-  if (typeof Worker !== 'undefined') {
-    writer = wrap<BlockWriterApi>(new Worker(new URL('../../workers/blockWriter.worker.ts', import.meta.url), { type: 'module', name: 'block-writer' }));
-  }
-  const w = writer;
-  const store = new PersistentStore(opfsBackend(), defaultLocks(), w ? { write: (id, bytes, at) => w.write(id, transfer(bytes, [bytes.buffer]), at) } : null);
-  return {
-    store,
-    setLimit(bytes) {
-      store.setLimit(bytes);
-      void w?.setLimit(bytes);
-    },
-  };
+  return new PersistentStore(opfsBackend(), defaultLocks());
 }
 
 /**
@@ -110,8 +95,7 @@ export function createEngine(options: { scorers?: ScorerPool | null } = {}): Eng
   const sessions = new SessionTable<Entry>(MAX_OPEN_SESSIONS);
   const ops = new Map<string, AbortController>();
   let gateBudget = 1024 * MiB;
-  const persistent = persistentStore();
-  const store = persistent?.store ?? null;
+  const store = persistentStore();
 
   /** Runs `work` with the vindex of `key` held open (an evicted key fails with "No open vindex …; open it again"). */
   const withVindex = <T>(key: string, work: (e: Entry) => T | Promise<T>): Promise<T> => sessions.hold([key], async ([e]) => work(e));
@@ -209,7 +193,7 @@ export function createEngine(options: { scorers?: ScorerPool | null } = {}): Eng
     },
 
     setCacheLimit(bytes: number | null) {
-      persistent?.setLimit(bytes);
+      store?.setLimit(bytes);
     },
 
     setGateBudget(bytes: number) {

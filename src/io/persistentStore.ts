@@ -12,11 +12,6 @@ export interface FileIdentity {
   identity: string;
 }
 
-/** Writes bytes of a stored file in another worker; resolves with why caching stopped, or null. */
-export interface StoreWriter {
-  write(id: FileIdentity, bytes: Uint8Array, at: number): Promise<string | null>;
-}
-
 /** What the store holds for one vindex (Settings lists these). */
 export interface StoredVindex {
   vindex: string;
@@ -55,11 +50,7 @@ export class PersistentStore {
   private total: number | null = null;
   private readonly open = new Set<StoredFile>();
 
-  /**
-   * @param writer when given, fetched bytes are copied to it and written there (off the reading
-   *   thread); otherwise they are written here, before the read returns.
-   */
-  constructor(readonly backend: StoreBackend, readonly locks: StoreLocks, readonly writer: StoreWriter | null = null) {}
+  constructor(readonly backend: StoreBackend, readonly locks: StoreLocks) {}
 
   /** Sets the user's limit in bytes (0 turns writing off; null = the default share of the quota). */
   setLimit(bytes: number | null): void {

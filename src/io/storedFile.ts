@@ -184,7 +184,6 @@ export class StoredFile {
    */
   async persist(bytes: Uint8Array, at: number): Promise<void> {
     if (!this.handle || this.problem || this.closed || bytes.byteLength === 0) return;
-    if (this.store.writer) return this.handOff(bytes, at);
     const run = this.local.then(() =>
       this.store.locks.request(this.lockName, { ifAvailable: true }, async (lock) => {
         if (lock) return this.writeLocked([{ bytes, at }]);
@@ -196,35 +195,6 @@ export class StoredFile {
     );
     this.local = run.catch(() => undefined);
     await run.catch((e: unknown) => this.stop(`could not write (${(e as Error)?.message ?? String(e)}); further bytes are not cached`));
-  }
-
-  private handedOff = new Set<Promise<void>>();
-  private handedOffBytes = 0;
-
-  /**
-   * Gives a copy of the bytes to the store's writer (another worker) and returns at once, so the
-   * thread that scores spends a copy (~3 ms per 8 MiB) instead of the write (~17–40 ms per 8 MiB).
-   * At most MAX_QUEUED bytes are in the writer's hands: past it, the caller waits for the oldest.
-   * Measured with `node bench/run.mjs gemma` (1.78 GB gate, cold heatmap, same run each): writing on
-   * the reading thread 11.4 s against 5.8 s with persisting off (1.96×); handed off 9.7 s against
-   * 6.0 s (1.61×). Still above issue 7's ~1.10×: the copy and the writer share 2 cores with scoring
-   * and the network process.
-   */
-  private async handOff(bytes: Uint8Array, at: number): Promise<void> {
-    while (this.handedOffBytes + bytes.byteLength > MAX_QUEUED && this.handedOff.size > 0) await Promise.race(this.handedOff);
-    const n = bytes.byteLength;
-    this.handedOffBytes += n;
-    const done = this.store.writer!.write(this.id, bytes.slice(), at).then(
-      (problem) => {
-        if (problem) this.problem ??= problem;
-      },
-      (e: unknown) => this.stop(`could not write (${(e as Error)?.message ?? String(e)}); further bytes are not cached`),
-    ).finally(() => {
-      this.handedOffBytes -= n;
-      this.handedOff.delete(done);
-      this.cached = null; // the writer changed the record: reload it on the next read
-    });
-    this.handedOff.add(done);
   }
 
   private async drain(): Promise<void> {
@@ -341,7 +311,6 @@ export class StoredFile {
     if (this.closed) return;
     await this.local;
     if (this.draining) await this.draining;
-    await Promise.all(this.handedOff);
     this.closed = true;
     if (this.handle && this.touched && !this.problem) {
       await this.store.locks

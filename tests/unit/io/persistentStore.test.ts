@@ -2,7 +2,6 @@ import { describe, it, expect } from 'vitest';
 import { PersistentStore, storeName } from '../../../src/io/persistentStore';
 import { memoryBackend, memoryLocks, type StoreLocks } from '../../../src/io/storeBackend';
 import { storedSource } from '../../../src/io/storedSource';
-import { storeWriter } from '../../../src/io/storeWriter';
 import { decodeIndex } from '../../../src/io/storeIndex';
 import { countingSource, memorySource, patternBytes, sameBytes } from './countingSource';
 
@@ -65,25 +64,6 @@ describe('PersistentStore', () => {
     expect(sameBytes(inner, bytes.subarray(5000, 9000))).toBe(true);
     expect(b.net.reads.length).toBe(1);
     expect(checkStored(backend, bytes)).toBe(bytes.byteLength);
-  });
-
-  it('with a writer (another worker), bytes are handed off and stored exactly; close waits for them', async () => {
-    const bytes = patternBytes(300 * KiB + 5);
-    const backend = memoryBackend();
-    const locks = memoryLocks();
-    const writer = storeWriter(new PersistentStore(backend, locks));
-    const store = new PersistentStore(backend, locks, writer);
-    const net = countingSource(memorySource(bytes, { delayMs: 1 }));
-    const { file } = await store.file({ vindex: V, name: NAME, size: bytes.byteLength, identity: 'e' });
-    const src = storedSource(net, file);
-    const parts = await Promise.all([src.read(0, 100 * KiB), src.read(100 * KiB, 200 * KiB), src.read(200 * KiB, bytes.byteLength)]);
-    expect(sameBytes(parts[1], bytes.subarray(100 * KiB, 200 * KiB))).toBe(true);
-    await file.close();
-    expect(checkStored(backend, bytes)).toBe(bytes.byteLength);
-    const b = await session(backend, locks, bytes, 'e');
-    expect(sameBytes(await b.src.read(0, bytes.byteLength), bytes)).toBe(true);
-    expect(b.net.reads).toEqual([]);
-    await writer.closeAll();
   });
 
   it('quota exceeded mid-write: reading goes on, caching stops with a reason, stored bytes stay exact', async () => {

@@ -1,4 +1,0 @@
-import { expose } from 'comlink';
-import { createBlockWriter } from '../src/engine/blockWriter';
-
-expose(createBlockWriter());
