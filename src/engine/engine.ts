@@ -68,9 +68,8 @@ function makeEntry(session: Session, gateBudget: number, pool: ScorerPool | null
       downs.close();
       remote?.close();
       session.dispose();
-      // SourceSet.close() (open file handles, block caches) comes with the persistent-store change; until
-      // it is on main, older SourceSets without it are simply dropped.
-      void Promise.resolve((session.sources as { close?: () => unknown }).close?.()).catch(() => undefined);
+      // Releases the session's OPFS sync handles and block caches.
+      void session.sources.close().catch(() => undefined);
     },
   };
 }
@@ -94,7 +93,7 @@ export function createEngine(options: { scorers?: ScorerPool | null } = {}): Eng
   const pool = options.scorers === undefined ? browserScorerPool() : options.scorers;
   const sessions = new SessionTable<Entry>(MAX_OPEN_SESSIONS);
   const ops = new Map<string, AbortController>();
-  let gateBudget = 1024 * MiB;
+  let gateBudget = 512 * MiB; // the page's default (src/state/store.ts says why), until it sets its own
   const store = persistentStore();
 
   /** Runs `work` with the vindex of `key` held open (an evicted key fails with "No open vindex …; open it again"). */

@@ -232,17 +232,17 @@ test('numeric settings keep what is typed and check it on Enter or blur, with a 
   await page.goto(`${app.url}?src=${src()}&view=overview`);
   await page.getByText('Settings').click();
   const budget = page.getByLabel('Gate memory budget (MiB)');
-  await budget.fill('512'); // "5" and "51" are below the minimum of 16 on the way: they must not interfere
+  await budget.fill('768'); // "7" and "76" are below the minimum of 16 on the way: they must not interfere
   await budget.press('Enter');
-  assert.equal(await budget.inputValue(), '512');
+  assert.equal(await budget.inputValue(), '768');
   const stored = () => page.evaluate(() => JSON.parse(localStorage.getItem('vindex-explorer:settings')).gateBudgetMiB);
-  assert.equal(await stored(), 512);
+  assert.equal(await stored(), 768);
   await budget.fill('5');
   await budget.press('Enter');
-  await page.getByRole('alert').filter({ hasText: 'Gate memory budget (MiB): 5 is below the minimum, 16; keeping 512.' }).waitFor();
+  await page.getByRole('alert').filter({ hasText: 'Gate memory budget (MiB): 5 is below the minimum, 16; keeping 768.' }).waitFor();
   assert.equal(await budget.getAttribute('aria-invalid'), 'true');
   assert.equal(await budget.inputValue(), '5'); // the text stays as typed, to be corrected
-  assert.equal(await stored(), 512);
+  assert.equal(await stored(), 768);
   const top = page.getByLabel('Top features shown');
   await top.fill('02.5');
   await top.blur();
