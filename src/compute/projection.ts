@@ -8,7 +8,7 @@
  * Ties rank the lower token id first; NaN ranks last (see topK.ts).
  */
 import type { DType } from '../format/types';
-import { dotNormRows, dotRows, vectorNorm, COSINE_EPSILON, type RowData } from './matVec';
+import { dotNormRows, dotNormRowsMulti, dotRows, vectorNorm, COSINE_EPSILON, type RowData } from './matVec';
 import { TopKSelector, type Rank } from './topK';
 
 export interface ProjectionHit {
@@ -45,6 +45,12 @@ export interface Projection {
    * `rows` (raw half bits for 'f16', values for 'f32').
    */
   addBlock(rows: RowData, dtype: DType, firstRow: number, rowCount: number): void;
+  /**
+   * Offers rows already scored: `dot[r]` = E_r·v and `norm[r]` = ‖E_r‖ for the rows firstRow + r (what
+   * addBlock computes itself; createProjectionSet computes them once for several vectors). Needs cosine;
+   * `dot` is overwritten.
+   */
+  addScores(dot: Float32Array, norm: Float32Array, firstRow: number, rowCount: number): void;
   /** Current top-k lists (can be called between blocks for progressive display). */
   result(): ProjectionResult;
 }
@@ -71,36 +77,86 @@ export function createProjection(v: Float32Array, H: number, k: number, options:
   };
   let rowsSeen = 0;
 
+  const offerScores = (d: Float32Array, n: Float32Array, firstRow: number, rowCount: number) => {
+    byDot.offerArray(d, 0, firstRow);
+    offerLow(lowDot, d, firstRow);
+    for (let r = 0; r < rowCount; r++) d[r] = d[r] / (n[r] * vNorm + COSINE_EPSILON);
+    byCos!.offerArray(d, 0, firstRow);
+    offerLow(lowCos, d, firstRow);
+    rowsSeen += rowCount;
+  };
+  const grow = (rowCount: number) => {
+    if (dot.length < rowCount) {
+      dot = new Float32Array(rowCount);
+      if (byCos) norm = new Float32Array(rowCount);
+      if (lowDot) neg = new Float32Array(rowCount);
+    }
+  };
+
   return {
     addBlock(rows, dtype, firstRow, rowCount) {
       if (!Number.isInteger(firstRow) || firstRow < 0) throw new RangeError(`bad firstRow ${firstRow}`);
       if (rowCount === 0) return;
-      if (dot.length < rowCount) {
-        dot = new Float32Array(rowCount);
-        if (byCos) norm = new Float32Array(rowCount);
-        if (lowDot) neg = new Float32Array(rowCount);
-      }
+      grow(rowCount);
       const d = dot.subarray(0, rowCount);
       if (byCos) {
         const n = norm.subarray(0, rowCount);
         dotNormRows(rows, dtype, rowCount, H, v, d, n);
-        byDot.offerArray(d, 0, firstRow);
-        offerLow(lowDot, d, firstRow);
-        for (let r = 0; r < rowCount; r++) d[r] = d[r] / (n[r] * vNorm + COSINE_EPSILON);
-        byCos.offerArray(d, 0, firstRow);
-        offerLow(lowCos, d, firstRow);
+        offerScores(d, n, firstRow, rowCount);
       } else {
         dotRows(rows, dtype, rowCount, H, v, d);
         byDot.offerArray(d, 0, firstRow);
         offerLow(lowDot, d, firstRow);
+        rowsSeen += rowCount;
       }
-      rowsSeen += rowCount;
+    },
+    addScores(d, n, firstRow, rowCount) {
+      if (!byCos) throw new Error('addScores needs a projection created with cosine: true');
+      if (!Number.isInteger(firstRow) || firstRow < 0) throw new RangeError(`bad firstRow ${firstRow}`);
+      if (rowCount === 0) return;
+      if (d.length !== rowCount || n.length < rowCount) throw new RangeError(`addScores needs ${rowCount} dots and norms`);
+      grow(rowCount);
+      offerScores(d, n, firstRow, rowCount);
     },
     result() {
       const toHits = (s: TopKSelector): ProjectionHit[] => s.result().map((h) => ({ id: h.feature, score: h.score }));
       const toLow = (s: TopKSelector | null): ProjectionHit[] => (s ? s.result().map((h) => ({ id: h.feature, score: -h.score })) : []);
       return { byDot: toHits(byDot), byCos: byCos ? toHits(byCos) : [], rowsSeen, lowDot: toLow(lowDot), lowCos: toLow(lowCos) };
     },
+  };
+}
+
+/** Projections of several vectors fed the same blocks (see createProjectionSet). */
+export interface ProjectionSet {
+  addBlock(rows: RowData, dtype: DType, firstRow: number, rowCount: number): void;
+  /** One result per vector, in the order given. */
+  results(): ProjectionResult[];
+}
+
+/**
+ * Projections of several vectors (top-k by dot and cosine, both ends, each with its own k) over the
+ * same rows in one pass: each block's rows are decoded and normed once for all of them
+ * (dotNormRowsMulti), and every vector's lists get the same bits as its own createProjection would give.
+ */
+export function createProjectionSet(vs: Float32Array[], H: number, ks: number[]): ProjectionSet {
+  if (vs.length !== ks.length) throw new RangeError(`${vs.length} vectors but ${ks.length} k`);
+  const ps = vs.map((v, j) => createProjection(v, H, ks[j], { cosine: true, low: true }));
+  let dots: Float32Array[] = [];
+  let norm = new Float32Array(0);
+  return {
+    addBlock(rows, dtype, firstRow, rowCount) {
+      if (vs.length === 1) return ps[0].addBlock(rows, dtype, firstRow, rowCount);
+      if (rowCount === 0) return;
+      if (norm.length < rowCount) {
+        dots = vs.map(() => new Float32Array(rowCount));
+        norm = new Float32Array(rowCount);
+      }
+      const ds = dots.map((d) => d.subarray(0, rowCount));
+      const n = norm.subarray(0, rowCount);
+      dotNormRowsMulti(rows, dtype, rowCount, H, vs, ds, n);
+      for (let j = 0; j < ps.length; j++) ps[j].addScores(ds[j], n, firstRow, rowCount);
+    },
+    results: () => ps.map((p) => p.result()),
   };
 }
 

@@ -6,7 +6,7 @@
  */
 import type { DType } from '../format/types';
 import { dotRows, normsRows, viewRows, COSINE_EPSILON, type RowData } from './matVec';
-import { createProjection, type Projection, type ProjectionResult } from './projection';
+import { createProjectionSet, type ProjectionSet, type ProjectionResult } from './projection';
 
 /**
  * Scores of q against every row: dot `G·q`, or cosine `(G·q)/(‖G_r‖·‖q‖ + 1e-8)` with the rows' norms
@@ -38,18 +38,21 @@ export interface Scorer {
   dropStore(store: string): void;
   /** Bytes of every resident layer. */
   residentBytes(): number;
-  /** Starts a projection of v (top-k by dot and cosine, both ends) fed by projBlock. */
-  projStart(job: string, v: Float32Array, hidden: number, k: number): void;
+  /**
+   * Starts projections of the vectors vs (top-k by dot and cosine, both ends, k = ks[j]) fed by projBlock;
+   * each row of a block is decoded and normed once for all of them.
+   */
+  projStart(job: string, vs: Float32Array[], hidden: number, ks: number[]): void;
   projBlock(job: string, bytes: Uint8Array, dtype: DType, firstRow: number, rowCount: number): void;
-  /** The projection of the blocks fed so far; the job ends. */
-  projFinish(job: string): ProjectionResult;
+  /** The projections (one per vector, in order) of the blocks fed so far; the job ends. */
+  projFinish(job: string): ProjectionResult[];
   /** Ends a job without a result (cancelled); later blocks of it are ignored. */
   projCancel(job: string): void;
 }
 
 export function createScorer(): Scorer {
   const stores = new Map<string, Map<number, Resident>>();
-  const jobs = new Map<string, Projection>();
+  const jobs = new Map<string, ProjectionSet>();
   const ended = new Set<string>();
   const layerOf = (store: string, layer: number): Resident => {
     const m = stores.get(store)?.get(layer);
@@ -85,9 +88,9 @@ export function createScorer(): Scorer {
       for (const s of stores.values()) for (const m of s.values()) n += m.data.byteLength + m.norms.byteLength;
       return n;
     },
-    projStart(job, v, hidden, k) {
+    projStart(job, vs, hidden, ks) {
       if (ended.has(job)) return;
-      jobs.set(job, createProjection(v, hidden, k, { cosine: true, low: true }));
+      jobs.set(job, createProjectionSet(vs, hidden, ks));
     },
     projBlock(job, bytes, dtype, firstRow, rowCount) {
       const p = jobs.get(job);
@@ -101,7 +104,7 @@ export function createScorer(): Scorer {
       const p = jobs.get(job);
       if (!p) throw new Error(`scorer: no projection ${job}`);
       jobs.delete(job);
-      return p.result();
+      return p.results();
     },
     projCancel(job) {
       jobs.delete(job);

@@ -8,7 +8,7 @@ import type { Session } from './session';
 import type { MatrixStore } from './matrixStore';
 import { typedRows } from './matrixStore';
 import { tokenRefs } from './tokens';
-import { projectOverEmbeddings } from './projectionStream';
+import { joinProjection } from './projectionStream';
 import { SayerIndex, findSayers } from './sayerIndex';
 import { describeEntity } from './describe';
 import type { ProgressCallback } from './api';
@@ -95,8 +95,9 @@ export class FeatureOps {
   async projection(
     req: { layer: number; feature: number; vector: 'down' | 'gate'; k: number }, progress: ProgressCallback, signal: AbortSignal,
   ): Promise<ProjectionResult> {
-    const v = await this.row(req.layer, req.feature, req.vector, signal);
-    const res = await projectOverEmbeddings(this.session, v, req.k, progress, signal, this.pool);
+    this.layerInfo(req.layer, req.feature); // a bad request fails here, before it joins a pass
+    // joined with the other projections asked for now (Says and Hears): one pass over embeddings.bin
+    const res = await joinProjection(this.session, this.row(req.layer, req.feature, req.vector, signal), req.k, progress, signal, this.pool);
     const lists = [res.byDot, res.byCos, res.lowDot, res.lowCos];
     const refs = await tokenRefs(this.session, lists.flat().map((x) => x.id), signal);
     let at = 0;
