@@ -33,11 +33,15 @@ const server = createServer((req, res) => {
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
     return;
   }
-  const size = statSync(file).size;
+  const { size, mtimeMs, mtime } = statSync(file);
+  // ETag and Last-Modified as static hosts send them: the app keeps a static folder's files in its
+  // persistent store only under such an identity, so a file replaced in place is never served stale.
   const headers = {
     'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
     'Accept-Ranges': 'bytes',
     'Cache-Control': 'no-cache',
+    ETag: `"${size.toString(16)}-${Math.floor(mtimeMs).toString(16)}"`,
+    'Last-Modified': mtime.toUTCString(),
   };
   const m = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
   if (req.headers.range && !m) {
