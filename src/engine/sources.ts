@@ -125,9 +125,13 @@ export class SourceSet {
       size: net.size,
       read: async (start, end, signal) => (through ?? (await opening)).read(start, end, signal),
     };
-    // why 1 MiB blocks: a one-token query then reads at most 2 MiB of embeddings.bin, while merged runs of
-    // adjacent blocks (up to 32 MiB per request) keep the request count low for the Hub's rate limits.
-    const cached = blockCache(direct, { blockSize: MiB, maxRequestBytes: 32 * MiB, concurrency: 3, budgetBytes: budgetFor(entry.name) });
+    // Block sizes: embeddings.bin is read a row at a time by queries (8 KiB for Qwen3-8B, 5 KiB for
+    // Gemma-3-4B, at most 32 KiB for any H ≤ 8192 in f32), so 64 KiB blocks make a one-token query fetch at
+    // most 128 KiB instead of 2 MiB (issue 10: 7 s at 150 KB/s for one row); other files' small reads
+    // (DMET records, side files) keep 1 MiB blocks. Merged runs of adjacent blocks (up to 32 MiB per
+    // request) keep the request count low for the Hub's rate limits.
+    const blockSize = entry.name === 'embeddings.bin' ? 64 * 1024 : MiB;
+    const cached = blockCache(direct, { blockSize, maxRequestBytes: 32 * MiB, concurrency: 3, budgetBytes: budgetFor(entry.name) });
     this.caches.add(cached);
     return splitSource(direct, cached);
   }
