@@ -8,7 +8,8 @@
  * Ties rank the lower token id first; NaN ranks last (see topK.ts).
  */
 import type { DType } from '../format/types';
-import { dotNormRows, dotNormRowsMulti, dotRows, vectorNorm, COSINE_EPSILON, type RowData } from './matVec';
+import { dotNormRows, dotRows, vectorNorm, COSINE_EPSILON, type RowData } from './matVec';
+import { dotNormRowsMulti } from './matVecMulti';
 import { TopKSelector, type Rank } from './topK';
 
 export interface ProjectionHit {

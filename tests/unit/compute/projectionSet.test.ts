@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { createProjection, createProjectionSet } from '../../../src/compute/projection';
-import { dotNormRows, dotNormRowsMulti } from '../../../src/compute/matVec';
+import { dotNormRows } from '../../../src/compute/matVec';
+import { dotNormRowsMulti } from '../../../src/compute/matVecMulti';
 
 /** A deterministic pseudo-random generator (no Math.random: failures must reproduce). */
 function lcg(seed: number) {
